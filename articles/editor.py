@@ -1,0 +1,65 @@
+"""The one seam between Newsroom and its rich-text editor.
+
+Everything that knows about CKEditor lives here: the admin asks ``body_widget()`` for
+the editor and every stored body goes through ``sanitize_html()``. Swapping the editor
+means changing this module and nothing else.
+
+CKEditor 4 is end-of-life, so nothing it produces is trusted: the allow-list below is
+what a reader's browser can ever receive, whatever the editor (or a forged POST) sends.
+"""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "caption", "code", "em", "figcaption", "figure",
+    "h2", "h3", "h4", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(html):
+    """Return ``html`` reduced to the tags, attributes and URL schemes readers may get.
+
+    Scripts, styles and iframes are dropped with their content; event handlers and
+    ``style`` attributes are not on the allow-list; ``javascript:`` and ``data:`` URLs
+    are removed because only http, https and mailto (and relative URLs) are allowed.
+    """
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def body_widget():
+    """Return the form widget editors write article bodies in."""
+    # Imported here so that nothing outside the admin form loads the editor.
+    from ckeditor.widgets import CKEditorWidget
+    from django.forms.widgets import Media
+    from django.urls import reverse_lazy
+
+    class NewsroomEditorWidget(CKEditorWidget):
+        @property
+        def media(self):
+            # After ckeditor.js, before the editor starts: hands uploads the CSRF token.
+            return super().media + Media(js=["articles/editor-csrf.js"])
+
+    widget = NewsroomEditorWidget(config_name="newsroom")
+    # Uploads go to our own view, never django-ckeditor's csrf-exempt one.
+    upload_url = reverse_lazy("editor-image-upload")
+    widget.config["filebrowserUploadUrl"] = upload_url
+    widget.config["uploadUrl"] = upload_url
+    return widget

@@ -1,0 +1,19 @@
+from django import forms
+
+from .editor import body_widget
+from .models import Article, Image
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {"body": body_widget()}
+
+
+class ImageForm(forms.ModelForm):
+    """Add a picture to the library; used by the admin and the editor's upload."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]

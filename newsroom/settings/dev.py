@@ -1,0 +1,13 @@
+"""Local development and the demo site that ``make run`` serves."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+# A fixed key is fine for a demo on 127.0.0.1; prod.py refuses to start without its own.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Demo mode: load_demo may create the demo accounts it prints.
+NEWSROOM_DEMO = True

@@ -1,0 +1,29 @@
+"""Settings for the test suite (pytest-django uses these; see pyproject.toml)."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests never write into the working tree; conftest.py gives each test its own folder too.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+# The manifest needs collectstatic; tests render templates without running it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+NEWSROOM_DEMO = True
+if not os.environ.get("DATABASE_URL"):
+    # An on-disk file, not :memory:, so threads in the concurrency tests share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
+    }
+# Serve static files from the app folders, as in development, without collectstatic.
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

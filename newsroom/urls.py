@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from articles.admin_views import editor_image_upload
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsdesk"
+
+urlpatterns = [
+    # Before admin.site.urls so the admin's catch-all does not swallow it.
+    path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):
+    # Production serves media from its own web server or object storage.
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    ]

@@ -1,0 +1,16 @@
+/* Send Django's CSRF token with CKEditor's uploads (drag, paste and the image dialog).
+   Loaded only in the admin, after ckeditor.js and before any editor starts. */
+(function () {
+  "use strict";
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+  if (window.CKEDITOR) {
+    window.CKEDITOR.on("instanceCreated", function (event) {
+      event.editor.config.fileTools_requestHeaders = { "X-CSRFToken": csrfToken() };
+    });
+  }
+})();

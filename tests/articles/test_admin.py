@@ -1,0 +1,204 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import Article, Image
+from tests.factories import make_article, make_image, make_tag, make_upload, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _article_form(**overrides):
+    data = {
+        "headline": "Bridge reopens after repairs",
+        "slug": "bridge-reopens",
+        "standfirst": "Traffic flows again from Monday.",
+        # What CKEditor posts: HTML, here with things the sanitiser must remove.
+        "body": (
+            '<p>The <strong>old bridge</strong> is open. <a href="https://example.org">More</a>'
+            '</p><p onclick="steal()">Quote</p><script>alert(1)</script>'
+        ),
+        "status": "published",
+        "published_at_0": "2026-01-05",
+        "published_at_1": "09:30:00",
+        "allow_comments": "on",
+        "byline": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_adds_an_article_with_ckeditor_body(admin_client, admin_user):
+    tag = make_tag()
+    image = make_image()
+    data = _article_form(tags=[tag.pk], featured_image=image.pk)
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="bridge-reopens")
+    assert article.body == (
+        '<p>The <strong>old bridge</strong> is open. <a href="https://example.org" '
+        'rel="noopener noreferrer">More</a></p><p>Quote</p>'
+    )
+    assert list(article.tags.all()) == [tag]
+    assert article.featured_image == image
+    assert list(article.authors.all()) == [admin_user]
+    assert article.is_public
+
+
+def test_admin_add_page_loads_ckeditor_with_our_upload_view(admin_client):
+    html = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "ckeditor/ckeditor/ckeditor.js" in html
+    assert "articles/editor-csrf.js" in html
+    assert reverse("editor-image-upload") in html
+    assert "/ckeditor/upload/" not in html
+
+
+def test_admin_change_keeps_editors_text_on_duplicate_slug(admin_client):
+    make_article(slug="taken")
+    data = _article_form(slug="taken", headline="My carefully typed headline")
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "slug" in form.errors
+    assert "already exists" in str(form.errors["slug"])
+    assert "My carefully typed headline" in response.content.decode()
+
+
+def test_admin_changelist_query_count_does_not_grow(admin_client, django_assert_max_num_queries):
+    for _ in range(20):
+        make_article(featured_image=make_image(), authors=[make_user()], tags=[make_tag()])
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 200
+
+
+def test_admin_changelist_filters_and_search(admin_client):
+    make_article(headline="Harbour news", status=Article.Status.DRAFT)
+    make_article(headline="Market day")
+    url = reverse("admin:articles_article_changelist")
+    drafts = admin_client.get(url, {"status__exact": "draft"})
+    assert [a.headline for a in drafts.context["cl"].result_list] == ["Harbour news"]
+    found = admin_client.get(url, {"q": "market"})
+    assert [a.headline for a in found.context["cl"].result_list] == ["Market day"]
+
+
+def test_admin_bulk_publish_and_unpublish(admin_client):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(3)]
+    url = reverse("admin:articles_article_changelist")
+    ids = [a.pk for a in drafts]
+    admin_client.post(url, {"action": "publish", "_selected_action": ids})
+    assert Article.objects.published().count() == 3
+    admin_client.post(url, {"action": "unpublish", "_selected_action": ids})
+    assert Article.objects.published().count() == 0
+
+
+def test_admin_image_upload_records_uploader_and_size(admin_client, admin_user):
+    data = {
+        "file": make_upload(size=(300, 200)),
+        "alt_text": "A harbour at dusk",
+        "caption": "Boats in the harbour",
+        "credit": "Reuters",
+    }
+    response = admin_client.post(reverse("admin:articles_image_add"), data)
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height, image.uploaded_by) == (300, 200, admin_user)
+
+
+def test_admin_refuses_image_without_alt_text(admin_client):
+    data = {"file": make_upload(), "alt_text": "", "caption": "Kept caption"}
+    response = admin_client.post(reverse("admin:articles_image_add"), data)
+    assert response.status_code == 200
+    assert "alt_text" in response.context["adminform"].form.errors
+    assert "Kept caption" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_admin_refuses_a_text_file_named_jpg(admin_client):
+    data = {
+        "file": make_upload(name="photo.jpg", content=b"just some text, not a picture"),
+        "alt_text": "Something",
+    }
+    response = admin_client.post(reverse("admin:articles_image_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert "valid image" in str(errors)
+    assert not Image.objects.exists()
+
+
+def test_admin_image_list_shows_thumbnails(admin_client):
+    image = make_image()
+    html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert image.file.url in html
+
+
+def test_admin_autocomplete_finds_images_by_credit(admin_client):
+    make_image(credit="Agence Exemple")
+    make_image(credit="Reuters")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "featured_image",
+            "term": "exemple",
+        },
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_admin_header_says_newsroom(admin_client):
+    assert b"Newsroom" in admin_client.get(reverse("admin:index")).content
+
+
+def test_view_on_site_points_at_the_permalink(admin_client):
+    article = make_article()
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b"View on site" in html
+
+
+def test_editor_upload_creates_an_image(admin_client):
+    response = admin_client.post(
+        reverse("editor-image-upload"),
+        {"upload": make_upload(name="river_bank.png", image_format="PNG")},
+    )
+    assert response.status_code == 200
+    payload = response.json()
+    image = Image.objects.get()
+    assert payload == {"uploaded": 1, "fileName": image.file.name, "url": image.file.url}
+    assert image.alt_text == "river bank"
+
+
+def test_editor_upload_refuses_non_images(admin_client):
+    response = admin_client.post(
+        reverse("editor-image-upload"), {"upload": make_upload(content=b"<svg onload=x>")}
+    )
+    assert response.status_code == 400
+    assert response.json()["uploaded"] == 0
+    assert "valid image" in response.json()["error"]["message"]
+    assert not Image.objects.exists()
+
+
+def test_editor_upload_is_staff_only(client):
+    reader = make_user()
+    client.force_login(reader)
+    response = client.post(reverse("editor-image-upload"), {"upload": make_upload()})
+    assert response.status_code == 302
+    assert not Image.objects.exists()
+
+
+def test_editor_upload_requires_csrf_token(admin_user):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(admin_user)
+    response = strict.post(reverse("editor-image-upload"), {"upload": make_upload()})
+    assert response.status_code == 403
+    assert not Image.objects.exists()
+
+
+def test_editors_group_can_write_articles():
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"add_article", "change_article", "add_image", "change_tag"} <= codenames

@@ -1,0 +1,70 @@
+"""Small helpers that make real rows and real pictures for tests."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Image, Tag
+
+_sequence = itertools.count(1)
+
+
+def make_picture_bytes(size=(64, 48), colour=(180, 40, 40), image_format="JPEG", mode="RGB"):
+    """Return the bytes of a real picture drawn with Pillow."""
+    buffer = io.BytesIO()
+    PILImage.new(mode, size, colour).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def make_upload(name="photo.jpg", content=None, content_type="image/jpeg", **picture):
+    """Return an uploaded file as a browser would send it."""
+    if content is None:
+        content = make_picture_bytes(**picture)
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_image(**fields):
+    number = next(_sequence)
+    fields.setdefault("file", make_upload(f"picture-{number}.jpg"))
+    fields.setdefault("alt_text", f"A test picture number {number}")
+    fields.setdefault("caption", f"Caption {number}")
+    fields.setdefault("credit", "Reuters")
+    return Image.objects.create(**fields)
+
+
+def make_tag(**fields):
+    number = next(_sequence)
+    fields.setdefault("name", f"Topic {number}")
+    fields.setdefault("slug", f"topic-{number}")
+    return Tag.objects.create(**fields)
+
+
+def make_user(**fields):
+    number = next(_sequence)
+    fields.setdefault("username", f"user{number}")
+    password = fields.pop("password", "correct horse battery staple")
+    user = get_user_model().objects.create_user(**fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_article(tags=(), authors=(), **fields):
+    """Create an article; published an hour ago unless told otherwise."""
+    number = next(_sequence)
+    fields.setdefault("headline", f"Headline number {number}")
+    fields.setdefault("slug", f"headline-number-{number}")
+    fields.setdefault("standfirst", f"Standfirst for story {number}.")
+    fields.setdefault("body", f"<p>Body of story {number}.</p>")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    article = Article.objects.create(**fields)
+    article.tags.set(tags)
+    article.authors.set(authors)
+    return article
