@@ -7,7 +7,19 @@ from .models import Article, Image
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "featured_image",
+            "authors",
+            "byline",
+            "tags",
+            "status",
+            "published_at",
+            "allow_comments",
+        ]
         widgets = {"body": body_widget()}
 
 

@@ -19,5 +19,9 @@ urlpatterns = [
 if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):
     # Production serves media from its own web server or object storage.
     urlpatterns += [
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     ]
