@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Re-install only when the declared or pinned dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint format check-deploy install clean
+.PHONY: run test lint format check-deploy bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ check-deploy: $(STAMP)
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=news.example.com \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# Requests per second of each public page against a bare Django response (see bench/run.py).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

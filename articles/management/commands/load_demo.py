@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.demo_content import DEMO_STORIES, make_demo_picture
+from articles.importer import find_or_create_tag, paragraphs_to_html
+from articles.models import Article, Image
+
+DEMO_USERNAME = "editor"
+# Printed on every run and only ever created when settings.NEWSROOM_DEMO is on.
+DEMO_PASSWORD = "newsroom-editor"  # noqa: S105
+EDITORS_GROUP = "Editors"
+EDITOR_MODELS = ("article", "image", "tag")
+EDITOR_ACTIONS = ("add", "change", "delete", "view")
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the demo stories that are missing, each with a generated picture. "
+        "Running it again creates nothing new."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help=(
+                f"Also create the demo editor ({DEMO_USERNAME} / {DEMO_PASSWORD}) and make it "
+                "the stories' author. Refused unless settings.NEWSROOM_DEMO is on."
+            ),
+        )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000/",
+            help="The site's address, for the admin link printed at the end.",
+        )
+
+    def handle(self, *args, demo_accounts=False, base_url="http://127.0.0.1:8000/", **options):
+        if demo_accounts and not getattr(settings, "NEWSROOM_DEMO", False):
+            # A known password on a public site is an open door.
+            raise CommandError(
+                "--demo-accounts creates a user with a published password, so it only runs "
+                "when settings.NEWSROOM_DEMO is True (the dev and test settings)."
+            )
+        with transaction.atomic():
+            editor = self.ensure_demo_editor() if demo_accounts else None
+            created = present = 0
+            now = timezone.now()
+            for position, story in enumerate(DEMO_STORIES):
+                article = Article.objects.filter(slug=story["slug"]).first()
+                if article is None:
+                    # The extra hours keep the order fixed when two stories share a day.
+                    published_at = now - timedelta(days=story["days_ago"], hours=position + 1)
+                    article = self.create_story(story, published_at)
+                    created += 1
+                else:
+                    present += 1
+                # A story someone has already credited keeps its authors.
+                if editor is not None and not article.authors.exists():
+                    article.authors.add(editor)
+
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo stories: {created} created, {present} already present.")
+        )
+        if editor is not None:
+            self.stdout.write(f"Demo editor: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        if not base_url.endswith("/"):
+            base_url += "/"
+        self.stdout.write(f"Admin: {base_url}admin/")
+
+    def create_story(self, story, published_at):
+        """Create one demo article with its picture and tags."""
+        picture = story["image"]
+        image = Image(
+            file=make_demo_picture(*story["colours"], label=story["headline"]),
+            alt_text=picture["alt_text"],
+            caption=picture["caption"],
+            credit=picture["credit"],
+        )
+        image.save()
+        article = Article.objects.create(
+            headline=story["headline"],
+            slug=story["slug"],
+            standfirst=story["standfirst"],
+            body=paragraphs_to_html(story["body_paragraphs"]),
+            featured_image=image,
+            byline=story["byline"],
+            status=Article.Status.PUBLISHED,
+            published_at=published_at,
+        )
+        article.tags.set([find_or_create_tag(name, slug) for name, slug in story["tags"]])
+        return article
+
+    def ensure_demo_editor(self):
+        """Return the demo editor, created if missing, with the demo password and group."""
+        group, group_created = Group.objects.get_or_create(name=EDITORS_GROUP)
+        if group_created:
+            # A migration normally makes this group, maybe with more permissions; this
+            # only fills in a group that is missing, and never takes permissions away.
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="articles",
+                    codename__in=[
+                        f"{action}_{model}" for model in EDITOR_MODELS for action in EDITOR_ACTIONS
+                    ],
+                )
+            )
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user.first_name, user.last_name = "Demo", "Editor"
+        user.is_staff = True
+        user.is_active = True
+        # Reset each run, so the password printed below is always the one that works.
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(group)
+        return user

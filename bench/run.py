@@ -1,0 +1,167 @@
+"""Measure Newsroom's public pages against a bare Django response, as ratios.
+
+Usage: ``.venv/bin/python bench/run.py [--seconds 10] [--workers 4] [--connections 16]``
+(or ``make bench``). It builds a throwaway SQLite site with the demo content, serves it
+with gunicorn and the production settings on 127.0.0.1, loads each page with wrk (or a
+small threaded client where wrk is not installed) and prints requests per second for
+each page and its ratio to the bare response. Timings vary with the machine; the ratios
+are what to compare between changes. Nothing here asserts a time.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_for(port, deadline=30):
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not start on port {port}")
+
+
+def load_with_wrk(url, seconds, connections):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+def load_with_threads(url, seconds, connections):
+    """Fallback load generator: keep-alive HTTP/1.1 clients in threads, bounded in time."""
+    parsed = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
+    host, port, path = parsed.group(1), int(parsed.group(2)), parsed.group(3)
+    counts, errors = [0] * connections, [0] * connections
+    stop = time.monotonic() + seconds
+
+    def client(index):
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        while time.monotonic() < stop:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            counts[index] += 1
+            errors[index] += response.status >= 400
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds, sum(errors)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    if not 1 <= args.seconds <= 120:
+        raise SystemExit("--seconds must be between 1 and 120")
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1",
+        SQLITE_PATH=str(workdir / "bench.sqlite3"),
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        PYTHONPATH=str(ROOT),
+    )
+    server = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        probe = subprocess.run(
+            [PYTHON, "-c", BENCH_URLS_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if probe.returncode:
+            raise SystemExit(probe.stderr)
+        pages = json.loads(probe.stdout)
+        port = free_port()
+        gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+        server = subprocess.Popen(
+            [gunicorn, "bench.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "-q"],
+            cwd=ROOT,
+            env=env,
+        )
+        wait_for(port)
+        load = load_with_wrk if shutil.which("wrk") else load_with_threads
+        results = {}
+        for name, path in [("bare Django", "/bench/bare/"), *pages.items()]:
+            url = f"http://127.0.0.1:{port}{path}"
+            load(url, 1, args.connections)  # warm up: renditions, caches, connections
+            rate, errors = load(url, args.seconds, args.connections)
+            results[name] = {"path": path, "requests_per_second": round(rate, 1), "errors": errors}
+        floor = results["bare Django"]["requests_per_second"]
+        print(f"\n{'page':<14}{'path':<44}{'req/s':>9}{'ratio':>8}{'errors':>8}")
+        for name, row in results.items():
+            row["ratio_to_bare"] = round(row["requests_per_second"] / floor, 3)
+            print(
+                f"{name:<14}{row['path']:<44}{row['requests_per_second']:>9.1f}"
+                f"{row['ratio_to_bare']:>8.3f}{row['errors']:>8}"
+            )
+        print(
+            f"\nload generator: {load.__name__}, {args.workers} gunicorn workers, "
+            f"{args.connections} connections, {args.seconds}s a page, {os.cpu_count()} cores"
+        )
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# Runs inside the benchmark's environment to find a real article and tag to load.
+BENCH_URLS_SCRIPT = """
+import json, django
+django.setup()
+from articles.models import Article
+article = Article.objects.published().order_by("-published_at").first()
+tag = article.tags.first()
+print(json.dumps({"home": "/", "article": article.get_absolute_url(),
+                  "tag": tag.get_absolute_url() if tag else "/"}))
+"""
+
+if __name__ == "__main__":
+    main()
