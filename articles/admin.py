@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
@@ -67,7 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "body", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["featured_image", "tags", "authors"]
+    autocomplete_fields = ["featured_image", "tags"]
     list_select_related = ["featured_image"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
     actions = ["publish", "unpublish"]
@@ -83,6 +84,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Only newsroom staff write articles; a plain list also spares editors the
+        # permission to browse user accounts that an autocomplete would need.
+        if db_field.name == "authors":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

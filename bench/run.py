@@ -119,7 +119,16 @@ def main():
         port = free_port()
         gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
         server = subprocess.Popen(
-            [gunicorn, "bench.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "-q"],
+            [
+                gunicorn,
+                "bench.wsgi",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
             cwd=ROOT,
             env=env,
         )

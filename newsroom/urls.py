@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from articles.admin_views import editor_image_upload
+from newsroom.views import favicon
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
+    path("favicon.ico", favicon),
 ]
 
 if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):

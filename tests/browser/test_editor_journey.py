@@ -1,0 +1,107 @@
+"""Journey 1: an editor writes, illustrates, tags and publishes an article in the admin."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import make_picture_bytes, make_tag, make_user
+
+# serialized_rollback restores the groups that migrations create, which a flush removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PASSWORD = "a-long-editor-password"
+
+
+@pytest.fixture
+def editor():
+    user = make_user(username="desk", password=PASSWORD, is_staff=True, first_name="Dana")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def log_in(page, base_url, username):
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Newsdesk")).to_be_visible()
+
+
+def pick_autocomplete(page, field_id, text):
+    page.locator(f"#{field_id} + .select2").click()
+    page.locator(".select2-search__field").last.fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_editor_publishes_an_illustrated_article(live_server, page, editor, screenshot, tmp_path):
+    make_tag(name="Harbour", slug="harbour")
+    make_tag(name="Transport", slug="transport")
+    log_in(page, live_server.url, editor.username)
+
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("Ferry service returns to the harbour")
+    page.keyboard.press("Tab")  # the admin fills the slug on change
+    expect(page.get_by_label("Slug")).to_have_value("ferry-service-returns-to-the-harbour")
+    page.get_by_label("Standfirst").fill("Crossings resume after a winter of repairs.")
+
+    body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+    body.click()
+    body.press_sequentially("The first crossing left at dawn, ")
+    page.keyboard.press("Control+B")
+    body.press_sequentially("fully booked")
+    page.keyboard.press("Control+B")
+    body.press_sequentially(". Timetables are online.")
+    # Select the last word and make it a link with the editor's link dialog.
+    for _ in range(len("online.")):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowRight")  # keep the full stop outside the link
+    page.keyboard.press("Control+L")
+    page.locator(".cke_dialog").get_by_label("URL*").fill("https://example.org/timetable")
+    page.locator(".cke_dialog_ui_button_ok").click()
+
+    picture = tmp_path / "ferry.jpg"
+    picture.write_bytes(make_picture_bytes(size=(800, 450)))
+    with page.expect_popup() as popup_info:
+        page.locator("#add_id_featured_image").click()
+    popup = popup_info.value
+    popup.get_by_label("File").set_input_files(str(picture))
+    popup.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")
+    popup.get_by_label("Caption").fill("The first crossing of the season")
+    popup.get_by_label("Credit").fill("Reuters")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_featured_image")).not_to_have_value("")
+
+    pick_autocomplete(page, "id_tags", "Harbour")
+    pick_autocomplete(page, "id_tags", "Transport")
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    article = Article.objects.get(slug="ferry-service-returns-to-the-harbour")
+    assert article.is_public
+    assert "<strong>fully booked</strong>" in article.body
+
+    page.goto(live_server.url + "/")
+    expect(page.locator("#lead-headline")).to_have_text("Ferry service returns to the harbour")
+
+    page.locator("#lead-headline a").click()
+    expect(page).to_have_url(
+        re.compile(r"/\d{4}/\d{2}/\d{2}/ferry-service-returns-to-the-harbour/$")
+    )
+    story = page.locator(".story-body")
+    expect(story.locator("strong")).to_have_text("fully booked")
+    expect(story.locator("a")).to_have_attribute("href", "https://example.org/timetable")
+    figure = page.locator("figure")
+    expect(figure.locator("img")).to_have_attribute("alt", "The ferry leaving the harbour at dawn")
+    expect(figure.locator("figcaption")).to_contain_text("The first crossing of the season")
+    expect(figure.locator("figcaption")).to_contain_text("Photo: Reuters")
+    expect(page.locator(".tags")).to_contain_text("Harbour")
+    expect(page.locator(".tags")).to_contain_text("Transport")
+    screenshot(page, "article")
+
+    page.get_by_role("link", name="Transport").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Transport")
+    expect(page.get_by_role("link", name="Ferry service returns to the harbour")).to_be_visible()
