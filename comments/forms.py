@@ -22,12 +22,12 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
-def sign_form(article_pk, token=None, issued=None):
+def sign_form(article_pk, token=None):
     """Return the signed value that dates a form and carries its one-time token."""
     payload = {
         "article": article_pk,
         "token": token or secrets.token_urlsafe(24),
-        "issued": int(time.time() if issued is None else issued),
+        "issued": time.time(),
     }
     return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
 
