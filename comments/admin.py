@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -48,6 +49,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     list_select_related = ["article", "user"]
     list_per_page = 50
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "unapprove", "mark_spam", "move_to_trash", "check_again"]
     readonly_fields = [
         "article_link",
