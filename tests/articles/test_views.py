@@ -155,7 +155,8 @@ def _many_articles(count, tags_each):
 @pytest.mark.parametrize("count,tags_each", [(1, 1), (10, 8)])
 def test_home_query_count_is_fixed(client, django_assert_num_queries, count, tags_each):
     _many_articles(count, tags_each)
-    # count, page of articles with pictures, their tags, their authors
+    # count, page of articles with pictures (and approved-comment counts, a subquery in the
+    # same query), their tags, their authors
     with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 

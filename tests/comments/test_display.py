@@ -386,3 +386,20 @@ def test_article_page_query_count_is_fixed_for_200_comments_in_5_levels(
     assert "Your comment is awaiting moderation." in html
     if depth == 5:
         assert html.count('class="comment depth-5"') == roots
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_comment_counts_on_lists_add_no_query(client, django_assert_num_queries, count):
+    tag = make_tag(slug="busy")
+    for _ in range(count):
+        article = make_article(tags=[tag])
+        for _ in range(3):
+            make_comment(article)
+    # Home: count, page of articles with pictures and comment counts, tags, authors.
+    with django_assert_num_queries(4):
+        home = client.get("/").content.decode()
+    # Tag page: the tag, then the same four.
+    with django_assert_num_queries(5):
+        tagged = client.get("/tag/busy/").content.decode()
+    assert home.count("3 comments</a>") == count
+    assert tagged.count("3 comments</a>") == count
