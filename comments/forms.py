@@ -7,7 +7,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 
 from .models import Comment
@@ -177,18 +177,18 @@ class CommentForm(forms.Form):
                 max_age=settings.COMMENTS_MAX_FORM_AGE,
             )
         except signing.SignatureExpired:
-            self._renew_security()
+            self.renew_security()
             raise ValidationError(
                 "This form was open too long. Please post your comment again.", code="expired"
             ) from None
         except signing.BadSignature:
-            self._renew_security()
+            self.renew_security()
             raise ValidationError(
                 "The form was changed or damaged. Please post your comment again.",
                 code="tampered",
             ) from None
         if not isinstance(payload, dict) or payload.get("article") != self.article.pk:
-            self._renew_security()
+            self.renew_security()
             raise ValidationError(
                 "The form was changed or damaged. Please post your comment again.",
                 code="tampered",
@@ -202,9 +202,10 @@ class CommentForm(forms.Form):
         return cleaned
 
     def has_field_errors(self):
-        return any(name != forms.forms.NON_FIELD_ERRORS for name in self.errors)
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
-    def _renew_security(self):
+    def renew_security(self):
+        """Give the re-rendered form a fresh, valid key and a new one-time token."""
         # The re-rendered form must carry a fresh, valid key or the reader could never post.
         self.data = self.data.copy()
         self.data["security"] = sign_form(self.article.pk)

@@ -212,6 +212,6 @@ def _answer_with_earlier(earlier, attempt, form):
         return Outcome(302, form, comment=earlier)
     # The same form sent again with other words (edited after going back): not a
     # repeat, so not silently dropped; the reader gets a fresh form with their text.
-    form._renew_security()
+    form.renew_security()
     form.add_error(None, REUSED_FORM_MESSAGE)
     return Outcome(409, form)
