@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +83,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Fetch what article cards show in a fixed number of queries."""
-        return self.select_related("featured_image").prefetch_related("tags", "authors")
+        return (
+            self.select_related("featured_image")
+            .prefetch_related("tags", "authors")
+            .with_comment_count()
+        )
+
+    def with_comment_count(self):
+        """Annotate ``comment_count``, the approved comments, without a query per article."""
+        # A subquery rather than a JOIN and GROUP BY: it cannot multiply other annotations.
+        from comments.models import Comment
+
+        approved = (
+            Comment.objects.approved()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
 
     def publish(self):
         """Publish these articles, keeping a scheduled or earlier publication time."""

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from comments.views import comment_context
+
 from .models import Article, Tag
 
 
@@ -69,3 +71,8 @@ class ArticleDetailView(DetailView):
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(comment_context(self.request, self.object))
+        return context

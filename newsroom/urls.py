@@ -14,6 +14,7 @@ urlpatterns = [
     # Before admin.site.urls so the admin's catch-all does not swallow it.
     path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
     path("admin/", admin.site.urls),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", favicon),

@@ -68,3 +68,16 @@ def make_article(tags=(), authors=(), **fields):
     article.tags.set(tags)
     article.authors.set(authors)
     return article
+
+
+def make_comment(article=None, **fields):
+    """Create a comment, approved unless told otherwise."""
+    from comments.models import Comment
+
+    number = next(_sequence)
+    fields.setdefault("name", f"Reader {number}")
+    fields.setdefault("email", f"reader{number}@example.com")
+    fields.setdefault("text", f"Comment number {number}.")
+    fields.setdefault("status", Comment.Status.APPROVED)
+    fields.setdefault("ip_address", "192.0.2.1")
+    return Comment.objects.create(article=article or make_article(), **fields)

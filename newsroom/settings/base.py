@@ -233,3 +233,28 @@ LOGGING = {
 
 # Shown before a picture's credit: "Photo: Reuters".
 IMAGE_CREDIT_PREFIX = os.environ.get("IMAGE_CREDIT_PREFIX", "Photo: ")
+
+# Comments (comments/): the "Leave a Reply" form and its moderation, tuned by the operator.
+# Replies nest this many levels; a reply to the deepest level joins that level.
+COMMENTS_THREAD_DEPTH = max(env_int("COMMENTS_THREAD_DEPTH", 5), 1)
+# Close comments this many days after publication; 0 keeps them open.
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+# A form posted sooner than this after it was shown is a bot's.
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# A form older than this must be reloaded: its signed timestamp has expired.
+COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 2 * 60 * 60)
+# One comment per IP address, and per email address, in this many seconds.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# Comma-separated words; a comment containing one anywhere is stored as spam.
+COMMENTS_DISALLOWED_WORDS = env_list("COMMENTS_DISALLOWED_WORDS")
+# A comment with this many links or more waits for moderation; 0 turns the rule off.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+# Comma-separated words; a comment containing one waits for moderation.
+COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
+# Top-level comments per page under an article.
+COMMENTS_PER_PAGE = max(env_int("COMMENTS_PER_PAGE", 50), 1)
+# Who is emailed when a comment is held for moderation; empty means MANAGERS.
+COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
+# How many proxies in front of the site append to X-Forwarded-For. 0 trusts no header:
+# the client's address is REMOTE_ADDR, which a client cannot choose.
+TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)

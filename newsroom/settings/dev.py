@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
 # A fixed key is fine for a demo on 127.0.0.1; prod.py refuses to start without its own.
@@ -11,3 +11,5 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-i
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Demo mode: load_demo may create the demo accounts it prints.
 NEWSROOM_DEMO = True
+# The demo prints moderation mail to the console; MANAGERS is usually empty locally.
+COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS", ["moderators@localhost"])

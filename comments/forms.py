@@ -1,0 +1,211 @@
+"""The "Leave a Reply" form: its fields, WordPress's limits and messages, and its spam guards."""
+
+import re
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
+
+from .models import Comment
+
+TEXT_MAX_LENGTH = 65525
+SIGNING_SALT = "comments.form"
+
+# Line and paragraph separators as well as CR/LF: any of them splits a one-line field.
+LINE_BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]")
+# Embedding, override and isolate controls can make a name or address read backwards.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def sign_form(article_pk, token=None):
+    """Return the signed value that dates a form and carries its one-time token."""
+    payload = {
+        "article": article_pk,
+        "token": token or secrets.token_urlsafe(24),
+        "issued": time.time(),
+    }
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+
+
+class SingleLineMixin:
+    """Refuse line breaks and direction controls, which have no place in a one-line field."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            stripped = value.strip()
+            if LINE_BREAKS.search(stripped):
+                raise ValidationError("Line breaks are not allowed here.", code="line_break")
+            if BIDI_CONTROLS.search(stripped):
+                raise ValidationError(
+                    "Text direction control characters are not allowed here.", code="bidi"
+                )
+        return super().to_python(value)
+
+
+class NameField(SingleLineMixin, forms.CharField):
+    def to_python(self, value):
+        # Invisible characters would let two commenters look like one.
+        if isinstance(value, str):
+            value = ZERO_WIDTH.sub("", value)
+        return super().to_python(value)
+
+
+class SingleLineEmailField(SingleLineMixin, forms.EmailField):
+    pass
+
+
+class SingleLineURLField(SingleLineMixin, forms.URLField):
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": TEXT_MAX_LENGTH}),
+        error_messages={
+            "required": "Please type your comment text.",
+            "max_length": "Your comment is too long.",
+        },
+    )
+    author = NameField(
+        label="Name",
+        max_length=245,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
+        error_messages={
+            "required": "Please enter your name.",
+            "max_length": "Your name is too long.",
+        },
+    )
+    email = SingleLineEmailField(
+        label="Email",
+        max_length=100,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address.",
+            "max_length": "Your email address is too long.",
+        },
+    )
+    url = SingleLineURLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+        error_messages={
+            "invalid": "Please enter a web address starting with http:// or https://.",
+            "max_length": "Your website address is too long.",
+        },
+    )
+    cookies_consent = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    security = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Hidden from people by CSS; a bot that fills every field fills this one too.
+    honeypot = forms.CharField(
+        label="If you are a human, leave this field empty.",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, article, *args, user=None, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.user = user
+        self.token = None
+        self.honeypot_filled = False
+        if not self.is_bound:
+            self.initial["security"] = sign_form(article.pk)
+
+    def clean_comment(self):
+        text = BIDI_CONTROLS.sub("", self.cleaned_data["comment"]).strip()
+        if not text:
+            raise ValidationError(self.fields["comment"].error_messages["required"], "required")
+        return text
+
+    def clean_author(self):
+        name = self.cleaned_data["author"]
+        if not name:
+            raise ValidationError(self.fields["author"].error_messages["required"], "required")
+        return name
+
+    def clean_email(self):
+        # Addresses are compared for the flood, duplicate and known-author rules.
+        return self.cleaned_data["email"].lower()
+
+    def clean_parent(self):
+        """Return the comment replied to, moved up to the deepest level threads may reach."""
+        parent_id = self.cleaned_data["parent"]
+        if not parent_id:
+            return None
+        max_depth = settings.COMMENTS_THREAD_DEPTH
+        parent = Comment.objects.approved().filter(article=self.article, pk=parent_id)
+        if max_depth > 1:
+            # Fetch the whole ancestry of a thread within the limit in one query.
+            parent = parent.select_related("__".join(["parent"] * (max_depth - 1)))
+        parent = parent.first()
+        if parent is None:
+            raise ValidationError(
+                "You can only reply to a published comment on this article.", code="bad_parent"
+            )
+        ancestors = [parent]
+        while ancestors[-1].parent_id:
+            ancestors.append(ancestors[-1].parent)
+        depth = len(ancestors)
+        if depth >= max_depth:
+            # A reply to the deepest level becomes its parent's sibling, as in WordPress.
+            return ancestors[depth - max_depth + 1] if max_depth > 1 else None
+        return parent
+
+    def clean(self):
+        """Check the spam guards: the honeypot and the signed, dated, one-time form key."""
+        cleaned = super().clean()
+        self.honeypot_filled = bool(self.data.get("honeypot"))
+        try:
+            payload = signing.loads(
+                self.data.get("security", ""),
+                salt=SIGNING_SALT,
+                max_age=settings.COMMENTS_MAX_FORM_AGE,
+            )
+        except signing.SignatureExpired:
+            self.renew_security()
+            raise ValidationError(
+                "This form was open too long. Please post your comment again.", code="expired"
+            ) from None
+        except signing.BadSignature:
+            self.renew_security()
+            raise ValidationError(
+                "The form was changed or damaged. Please post your comment again.",
+                code="tampered",
+            ) from None
+        if not isinstance(payload, dict) or payload.get("article") != self.article.pk:
+            self.renew_security()
+            raise ValidationError(
+                "The form was changed or damaged. Please post your comment again.",
+                code="tampered",
+            )
+        if time.time() - payload.get("issued", 0) < settings.COMMENTS_MIN_SECONDS:
+            raise ValidationError(
+                "That was quick! Please take a moment, then post your comment again.",
+                code="too_fast",
+            )
+        self.token = str(payload.get("token", ""))[:64] or None
+        return cleaned
+
+    def has_field_errors(self):
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
+
+    def renew_security(self):
+        """Give the re-rendered form a fresh, valid key and a new one-time token."""
+        # The re-rendered form must carry a fresh, valid key or the reader could never post.
+        self.data = self.data.copy()
+        self.data["security"] = sign_form(self.article.pk)

@@ -1,0 +1,217 @@
+"""What happens on "Post Comment": one function, called by the view and by the tests."""
+
+import ipaddress
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import mail_managers, send_mail
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .forms import CommentForm
+from .models import Comment
+from .moderation import author_previously_approved, comments_open, decide_status
+
+logger = logging.getLogger(__name__)
+
+CLOSED_MESSAGE = "Sorry, comments are closed for this item."
+FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
+DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you\u2019ve already said that!"
+REUSED_FORM_MESSAGE = "This form was already used to post a comment. Please post again."
+
+
+@dataclass
+class Outcome:
+    """The result of a post: a status code, the stored comment, or the form with errors."""
+
+    status_code: int
+    form: CommentForm
+    comment: Comment | None = None
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def ok(self):
+        return self.comment is not None
+
+
+def client_ip(request):
+    """Return the client's IP address.
+
+    REMOTE_ADDR is the peer that connected, which a client cannot forge. Behind
+    TRUSTED_PROXY_COUNT proxies, each appended the address it saw to X-Forwarded-For, so
+    the entry that many places from the end is the one the outermost trusted proxy
+    saw; anything before it was written by the client and is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if forwarded:
+            remote = forwarded[-min(trusted, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(remote))
+    except ValueError:
+        return None
+
+
+def _serialise_posts(ip_address, email):
+    """Hold a lock on this IP address and email until the transaction ends.
+
+    The flood and duplicate rules read, then write; two posts checked at the same moment
+    must not both pass. SQLite already serialises writers (transaction_mode IMMEDIATE);
+    PostgreSQL takes an advisory lock per key, in a fixed order so two posts never
+    deadlock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({f"comments:ip:{ip_address}", f"comments:email:{email}"})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
+def _flood_retry_after(ip_address, email, now):
+    """Return the seconds to wait if this IP or email posted too recently, else 0."""
+    window = settings.COMMENTS_FLOOD_SECONDS
+    if not window:
+        return 0
+    recent = Comment.objects.filter(created__gt=now - timedelta(seconds=window))
+    same_sender = recent.filter(email=email)
+    if ip_address:
+        same_sender = same_sender | recent.filter(ip_address=ip_address)
+    latest = same_sender.order_by("-created").values_list("created", flat=True).first()
+    if latest is None:
+        return 0
+    return max(1, math.ceil(window - (now - latest).total_seconds()))
+
+
+def _notify_moderators(comment, request):
+    """Email the moderators about a held comment; a mail failure must not fail the post."""
+    article = comment.article
+    admin_link = request.build_absolute_uri(comment.get_admin_url())
+    subject = f"Comment awaiting moderation on “{article.headline}”"
+    body = (
+        f"A new comment on “{article.headline}” is waiting for your approval.\n"
+        f"{request.build_absolute_uri(article.get_absolute_url())}\n\n"
+        f"Author: {comment.name} (IP address: {comment.ip_address or 'unknown'})\n"
+        f"Email: {comment.email}\n"
+        f"Website: {comment.website or '—'}\n\n"
+        f"Comment:\n{comment.text}\n\n"
+        f"Approve, mark as spam or trash it: {admin_link}\n"
+        f"All comments awaiting moderation: "
+        f"{request.build_absolute_uri(reverse('admin:comments_comment_changelist'))}\n"
+    )
+    try:
+        if settings.COMMENTS_NOTIFY_EMAILS:
+            send_mail(subject, body, None, settings.COMMENTS_NOTIFY_EMAILS)
+        else:
+            mail_managers(subject, body)
+    except Exception:
+        logger.exception("Could not email moderators about comment %s", comment.pk)
+
+
+def post_comment(article, data, request):
+    """Validate and store a reader's comment on ``article``; return the Outcome.
+
+    The rules run in the order readers are told about them: fields (400), closed (403),
+    spam guards (400, or stored as spam), flood (429), duplicate (409), moderation.
+    """
+    user = request.user if request.user.is_authenticated else None
+    is_staff = bool(user and user.is_staff)
+    form = CommentForm(article, data, user=user)
+    form.is_valid()
+    if form.has_field_errors():
+        return Outcome(400, form)
+    if not comments_open(article):
+        form.add_error(None, CLOSED_MESSAGE)
+        return Outcome(403, form)
+    if form.errors:
+        return Outcome(400, form)
+
+    cleaned = form.cleaned_data
+    ip_address = client_ip(request)
+    email = cleaned["email"]
+    comment = Comment(
+        article=article,
+        parent=cleaned["parent"],
+        name=cleaned["author"],
+        email=email,
+        website=cleaned["url"],
+        text=cleaned["comment"],
+        ip_address=ip_address,
+        # PostgreSQL refuses NUL in text; nothing legitimate sends it in a header.
+        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:255],
+        user=user,
+        submission_token=form.token,
+    )
+    with transaction.atomic():
+        _serialise_posts(ip_address, email)
+        # A second arrival of the same form (double click, reload) is answered with the
+        # comment the first one stored, before the flood rule could refuse it.
+        if form.token:
+            earlier = Comment.objects.filter(submission_token=form.token).first()
+            if earlier is not None:
+                return _answer_with_earlier(earlier, comment, form)
+        now = timezone.now()
+        if not is_staff:
+            retry_after = _flood_retry_after(ip_address, email, now)
+            if retry_after:
+                form.add_error(None, FLOOD_MESSAGE)
+                return Outcome(429, form, headers={"Retry-After": str(retry_after)})
+        duplicate = Comment.objects.filter(
+            article=article,
+            parent=comment.parent,
+            email=email,
+            text=comment.text,
+        ).exclude(status=Comment.Status.TRASH)
+        if duplicate.exists():
+            form.add_error(None, DUPLICATE_MESSAGE)
+            return Outcome(409, form)
+        if form.honeypot_filled:
+            comment.status = Comment.Status.SPAM
+        else:
+            comment.status = decide_status(
+                name=comment.name,
+                email=email,
+                website=comment.website,
+                text=comment.text,
+                ip_address=ip_address,
+                user_agent=comment.user_agent,
+                is_staff=is_staff,
+                author_previously_approved=author_previously_approved(comment.name, email),
+            )
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # Only the token is unique: another request with this form won the race.
+            earlier = Comment.objects.filter(submission_token=form.token).first()
+            if earlier is None:
+                raise
+            return _answer_with_earlier(earlier, comment, form)
+        if comment.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: _notify_moderators(comment, request))
+    return Outcome(302, form, comment=comment)
+
+
+def _answer_with_earlier(earlier, attempt, form):
+    """Answer a repeated form with the comment it already stored, or refuse a reused one."""
+    if (earlier.article_id, earlier.email, earlier.text) == (
+        attempt.article_id,
+        attempt.email,
+        attempt.text,
+    ):
+        return Outcome(302, form, comment=earlier)
+    # The same form sent again with other words (edited after going back): not a
+    # repeat, so not silently dropped; the reader gets a fresh form with their text.
+    form.renew_security()
+    form.add_error(None, REUSED_FORM_MESSAGE)
+    return Outcome(409, form)

@@ -1,0 +1,158 @@
+from urllib.parse import quote, unquote
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from . import posting
+from .forms import CommentForm
+from .models import Comment
+from .moderation import comments_open
+from .threads import arrange_threads
+
+# What the "Save my name…" box keeps, for a year, and nothing else personal.
+AUTHOR_COOKIES = {
+    "author": "comment_author",
+    "email": "comment_author_email",
+    "url": "comment_author_url",
+}
+AUTHOR_COOKIE_AGE = 365 * 24 * 60 * 60
+# The ids of the reader's own held comments, signed so no one can claim another's.
+OWN_COMMENTS_COOKIE = "comments_own"
+OWN_COMMENTS_SALT = "comments.own"
+OWN_COMMENTS_AGE = 30 * 24 * 60 * 60
+OWN_COMMENTS_KEPT = 20
+
+
+def own_comment_ids(request):
+    """Return the ids of the comments this browser posted that may still wait."""
+    value = request.get_signed_cookie(
+        OWN_COMMENTS_COOKIE, default="", salt=OWN_COMMENTS_SALT, max_age=OWN_COMMENTS_AGE
+    )
+    return [int(part) for part in value.split(".") if part.isdigit()]
+
+
+def saved_author(request):
+    """Return the name, email and website the reader asked the browser to remember."""
+    return {
+        field: unquote(request.COOKIES[cookie])
+        for field, cookie in AUTHOR_COOKIES.items()
+        if request.COOKIES.get(cookie)
+    }
+
+
+def comment_context(request, article, form=None):
+    """Return what the article page needs to show its comments and the reply form.
+
+    All the visible comments are fetched in one query and arranged into threads here,
+    so the page costs the same however many comments and however deep the threads.
+    """
+    comments = list(Comment.objects.filter(article=article).visible_to(own_comment_ids(request)))
+    roots = arrange_threads(comments, settings.COMMENTS_THREAD_DEPTH)
+    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("cpage"))
+    is_open = comments_open(article)
+    reply_to = None
+    if form is None and is_open:
+        initial = saved_author(request)
+        if initial:
+            initial["cookies_consent"] = True
+        elif request.user.is_authenticated:
+            initial = {"author": request.user.get_full_name(), "email": request.user.email}
+        by_id = {comment.pk: comment for comment in comments}
+        wanted = request.GET.get("replyto", "")
+        candidate = by_id.get(int(wanted)) if wanted.isdigit() else None
+        if candidate is not None and candidate.is_approved:
+            reply_to = candidate
+            initial["parent"] = candidate.pk
+        form = CommentForm(article, initial=initial)
+    elif form is not None and form.is_bound:
+        reply_to = next(
+            (c for c in comments if c.is_approved and str(c.pk) == form.data.get("parent")), None
+        )
+    return {
+        "comment_page": page,
+        "comment_count": getattr(article, "comment_count", None),
+        "comments_open": is_open,
+        "comment_form": form,
+        "reply_to": reply_to,
+    }
+
+
+@require_POST
+def post_comment(request, article_id):
+    """Post a comment from the "Leave a Reply" form.
+
+    Success redirects to the comment; a refusal re-renders the article page with the
+    reason beside the form, the reader's text still in it, and the status code that
+    says why (see ``comments.posting.post_comment``).
+    """
+    article = get_object_or_404(Article.objects.published().for_listing(), pk=article_id)
+    outcome = posting.post_comment(article, request.POST, request)
+    if not outcome.ok:
+        context = {"article": article, "object": article}
+        context.update(comment_context(request, article, form=outcome.form))
+        response = render(
+            request, "articles/article_detail.html", context, status=outcome.status_code
+        )
+        for header, value in outcome.headers.items():
+            response[header] = value
+        return response
+    comment = outcome.comment
+    response = redirect(_comment_url(article, comment))
+    if comment.status != Comment.Status.APPROVED:
+        _remember_own_comment(request, response, comment)
+    _save_or_forget_author(request, response, outcome.form)
+    return response
+
+
+def _comment_url(article, comment):
+    """Return the comment's address on the page of threads that shows it."""
+    root = comment
+    while root.parent_id:
+        root = root.parent
+    earlier_roots = (
+        Comment.objects.approved()
+        .filter(article=article, parent=None, created__lt=root.created)
+        .count()
+    )
+    page = earlier_roots // settings.COMMENTS_PER_PAGE + 1
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+def _remember_own_comment(request, response, comment):
+    ids = [pk for pk in own_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        OWN_COMMENTS_COOKIE,
+        ".".join(str(pk) for pk in ids[-OWN_COMMENTS_KEPT:]),
+        salt=OWN_COMMENTS_SALT,
+        max_age=OWN_COMMENTS_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _save_or_forget_author(request, response, form):
+    if not form.cleaned_data.get("cookies_consent"):
+        for cookie in AUTHOR_COOKIES.values():
+            if cookie in request.COOKIES:
+                response.delete_cookie(cookie, samesite="Lax")
+        return
+    for field, cookie in AUTHOR_COOKIES.items():
+        value = form.cleaned_data.get(field) or ""
+        if value:
+            # Quoted: a cookie carries only ASCII, and names need not be.
+            response.set_cookie(
+                cookie,
+                quote(value, safe="@:/."),
+                max_age=AUTHOR_COOKIE_AGE,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        elif cookie in request.COOKIES:
+            response.delete_cookie(cookie, samesite="Lax")

@@ -1,0 +1,211 @@
+"""What moderators get in the admin: the queue, counts, search, actions and permissions."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:comments_comment_changelist"
+
+
+def _editor(client):
+    user = make_user(is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def test_migration_gives_the_editors_group_can_moderate():
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"can_moderate", "view_comment", "change_comment", "delete_comment"} <= codenames
+    assert "add_article" in codenames  # the articles' migration still applies
+    assert Permission.objects.get(codename="can_moderate").name == "Can moderate comments"
+
+
+def test_comments_screen_opens_on_the_pending_queue_with_counts(admin_client):
+    article = make_article()
+    make_comment(article, text="Approved one")
+    make_comment(article, text="Held one", status="pending")
+    make_comment(article, text="Held two", status="pending")
+    make_comment(article, text="Spam one", status="spam")
+    response = admin_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    shown = {comment.text for comment in response.context["cl"].result_list}
+    assert shown == {"Held one", "Held two"}
+    html = response.content.decode()
+    for label in ["Pending (2)", "Approved (1)", "Spam (1)", "Trash (0)", "All (4)"]:
+        assert label in html
+
+
+@pytest.mark.parametrize(
+    "status,expected", [("approved", {"Approved one"}), ("all", {"Approved one", "Held one"})]
+)
+def test_status_filter_shows_other_queues(admin_client, status, expected):
+    article = make_article()
+    make_comment(article, text="Approved one")
+    make_comment(article, text="Held one", status="pending")
+    response = admin_client.get(reverse(CHANGELIST), {"status": status})
+    assert {comment.text for comment in response.context["cl"].result_list} == expected
+
+
+@pytest.mark.parametrize(
+    "query,field",
+    [("Zebedee", "name"), ("zeb@example", "email"), ("aardvark", "text"), ("198.51.100.77", "ip")],
+)
+def test_search_covers_name_email_text_and_ip(admin_client, query, field):
+    article = make_article()
+    target = make_comment(
+        article,
+        name="Zebedee",
+        email="zeb@example.com",
+        text="An aardvark walked in.",
+        ip_address="198.51.100.77",
+    )
+    make_comment(article, text="Something else")
+    response = admin_client.get(reverse(CHANGELIST), {"q": query, "status": "all"})
+    assert list(response.context["cl"].result_list) == [target], field
+
+
+def test_changelist_links_the_article_and_shows_an_excerpt(admin_client):
+    article = make_article(headline="Bridge reopens")
+    make_comment(article, text="word " * 100, status="pending")
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    assert ">Bridge reopens</a>" in html
+    assert "word word" in html and "…" in html
+    assert ("word " * 100).strip() not in html
+
+
+def test_changelist_query_count_does_not_grow_with_rows(admin_client):
+    article = make_article()
+    url = reverse(CHANGELIST)
+    make_comment(article, status="pending")
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    for _ in range(30):
+        make_comment(make_article(), status="pending")
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(url)
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "action,status",
+    [
+        ("approve", "approved"),
+        ("unapprove", "pending"),
+        ("mark_spam", "spam"),
+        ("move_to_trash", "trash"),
+    ],
+)
+@pytest.mark.parametrize("count", [1, 25])
+def test_bulk_actions_are_one_update_query(client, action, status, count):
+    _editor(client)
+    article = make_article()
+    start = "pending" if status != "pending" else "approved"
+    comments = [make_comment(article, status=start) for _ in range(count)]
+    untouched = make_comment(article, status=start)
+    data = {"action": action, "_selected_action": [c.pk for c in comments], "index": 0}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse(CHANGELIST) + "?status=all", data)
+    assert response.status_code == 302
+    updates = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1, updates
+    assert Comment.objects.filter(status=status).count() == count
+    untouched.refresh_from_db()
+    assert untouched.status == start
+
+
+def test_actions_need_can_moderate(client):
+    user = make_user(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(user)
+    held = make_comment(make_article(), status="pending")
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    # Without can_moderate (nor delete), the screen offers no action at all.
+    assert response.context["action_form"] is None
+    client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [held.pk]})
+    held.refresh_from_db()
+    assert held.status == "pending"
+    # Nor can the status be changed by editing the comment.
+    change = client.get(reverse("admin:comments_comment_change", args=[held.pk]))
+    assert 'name="status"' not in change.content.decode()
+
+
+def test_editors_see_the_actions(client):
+    _editor(client)
+    make_comment(make_article(), status="pending")
+    actions = dict(client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices)
+    assert {"approve", "unapprove", "mark_spam", "move_to_trash"} <= set(actions)
+
+
+def test_readers_without_staff_cannot_reach_the_comments_screen(client):
+    client.force_login(make_user())
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_comments_cannot_be_added_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:comments_comment_add")).status_code == 403
+
+
+def test_check_again_applies_the_current_rules(client, settings):
+    _editor(client)
+    article = make_article()
+    known = make_comment(article, name="Kim", email="kim@example.com")
+    held = make_comment(article, name="Kim", email="kim@example.com", status="pending")
+    spammy = make_comment(article, text="cheap casino", status="pending")
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    data = {"action": "check_again", "_selected_action": [held.pk, spammy.pk]}
+    assert client.post(reverse(CHANGELIST), data).status_code == 302
+    held.refresh_from_db()
+    spammy.refresh_from_db()
+    assert (held.status, spammy.status) == ("approved", "spam")
+    assert known.status == "approved"
+
+
+def test_admin_index_shows_comments_awaiting_moderation(client):
+    _editor(client)
+    article = make_article()
+    make_comment(article, status="pending")
+    make_comment(article, status="pending")
+    make_comment(article)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "<strong>2</strong> comments awaiting moderation" in html
+    assert f'{reverse(CHANGELIST)}?status=pending"' in html
+
+
+def test_admin_index_says_when_nothing_waits(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "No comments are awaiting moderation." in html
+
+
+def test_approving_in_the_admin_shows_the_comment_at_once(client):
+    _editor(client)
+    article = make_article()
+    held = make_comment(article, status="pending", text="Finally visible")
+    from django.test import Client
+
+    reader = Client()
+    assert "Finally visible" not in reader.get(article.get_absolute_url()).content.decode()
+    client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [held.pk]})
+    assert "Finally visible" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_approved_comment_links_to_the_site_from_its_admin_page(admin_client):
+    comment = make_comment(make_article())
+    html = admin_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    assert f'href="{comment.get_absolute_url()}"' in html
