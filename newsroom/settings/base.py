@@ -233,3 +233,20 @@ LOGGING = {
 
 # Shown before a picture's credit: "Photo: Reuters".
 IMAGE_CREDIT_PREFIX = os.environ.get("IMAGE_CREDIT_PREFIX", "Photo: ")
+
+# Images (issue 4) ------------------------------------------------------------------
+# Uploads larger than this are refused with a message; the web server in front must
+# allow request bodies at least this big.
+IMAGE_MAX_UPLOAD_MB = env_int("IMAGE_MAX_UPLOAD_MB", 20)
+# A small file can decode to gigabytes: refuse pictures with more pixels than this.
+# Pillow's own decompression-bomb limit is set to the same number (articles/apps.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Animated GIFs (and WebPs) with more frames than this are refused.
+IMAGE_MAX_FRAMES = env_int("IMAGE_MAX_FRAMES", 50)
+# Parse uploads so that a file whose name is unusable (such as "..") reaches the form,
+# which refuses it with a message, instead of silently vanishing (articles/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "articles.uploads.UnusableNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
