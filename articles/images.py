@@ -89,7 +89,10 @@ def inspect_image(file):
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         raise ValidationError(
-            "This picture has too many pixels to process safely.", code="too_many_pixels"
+            "This picture has too many pixels to process safely (more than %(limit).1f "
+            "megapixels). Resize it and upload it again.",
+            code="too_many_pixels",
+            params={"limit": min(settings.IMAGE_MAX_PIXELS, PILImage.MAX_IMAGE_PIXELS) / 1e6},
         ) from None
     except Exception:
         # Pillow raises many exception types for bad data (OSError, SyntaxError,
@@ -120,14 +123,21 @@ def _refuse_too_many_pixels(width, height):
 
 
 def upright_size(file):
-    """Return (width, height) as readers see the picture, after its EXIF orientation."""
+    """Return (width, height) as readers see the picture, after its EXIF orientation.
+
+    Return (None, None) for a file that is not a picture, as Django's own check does.
+    """
     file.seek(0)
     try:
-        with PILImage.open(file, formats=ACCEPTED_FORMATS) as picture:
-            width, height = picture.size
-            # Orientations 5 to 8 turn the picture a quarter: width and height swap.
-            if picture.getexif().get(0x0112) in (5, 6, 7, 8):
-                width, height = height, width
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(file, formats=ACCEPTED_FORMATS) as picture:
+                width, height = picture.size
+                # Orientations 5 to 8 turn the picture a quarter: width and height swap.
+                if picture.getexif().get(0x0112) in (5, 6, 7, 8):
+                    width, height = height, width
+    except Exception:
+        return None, None
     finally:
         file.seek(0)
     return width, height
@@ -149,7 +159,9 @@ def validate_image_file(value):
 
 def validate_upload_name(value):
     """Refuse an upload whose name could not be a file name (see articles/uploads.py)."""
-    if getattr(value, "unusable_name", False):
+    # A model field hands over a FieldFile wrapping the upload; a form, the upload itself.
+    upload = getattr(value, "file", value) if not hasattr(value, "unusable_name") else value
+    if getattr(upload, "unusable_name", False):
         raise ValidationError(
             "This file's name cannot be used (it is empty or only dots). Rename the file, "
             "for example to photo.jpg, and upload it again.",
@@ -169,10 +181,11 @@ def read_embedded_credit(file):
     """
     file.seek(0)
     try:
-        with PILImage.open(file, formats=ACCEPTED_FORMATS) as picture:
-            iptc = IptcImagePlugin.getiptcinfo(picture) or {}
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+        # Only metadata is read here; pixels are checked by inspect_image.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with PILImage.open(file, formats=ACCEPTED_FORMATS) as picture:
+                iptc = IptcImagePlugin.getiptcinfo(picture) or {}
                 xmp = picture.getxmp() if "xmp" in picture.info else {}
     except Exception:
         # A photo with unreadable metadata simply has no embedded credit.

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.fields.files import ImageFieldFile
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +37,27 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+class UprightImageFieldFile(ImageFieldFile):
+    def _get_image_dimensions(self):
+        # Width and height as readers see the picture: a portrait photo stored sideways
+        # with an EXIF orientation is portrait on the page and in the admin.
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                self._dimensions_cache = images.upright_size(self)
+            finally:
+                if close:
+                    self.close()
+        return self._dimensions_cache
+
+
+class UprightImageField(models.ImageField):
+    attr_class = UprightImageFieldFile
+
+
 class Image(models.Model):
-    file = models.ImageField(
+    file = UprightImageField(
         "file",
         upload_to=image_upload_to,
         width_field="width",
@@ -94,7 +114,6 @@ class Image(models.Model):
         new_upload = bool(self.file) and not self.file._committed
         if new_upload:
             self._detected_format = inspect_image(self.file)
-            self.width, self.height = images.upright_size(self.file)
             self.file_size = self.file.size
         try:
             super().save(*args, **kwargs)
@@ -145,6 +164,7 @@ class Image(models.Model):
         names = list(renditions.values_list("file", flat=True))
         renditions.delete()
         self.__dict__.pop("_renditions", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
         storage = self.file.storage
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
