@@ -115,6 +115,12 @@ class Image(models.Model):
         if new_upload:
             self._detected_format = inspect_image(self.file)
             self.file_size = self.file.size
+        if self.file and not (self.width and self.height):
+            # file.save(name, ContentFile(data)) leaves Django without a name to measure
+            # the picture by; measure it here so every path records its size.
+            with self.file.open("rb") as stored:
+                self.width, self.height = images.upright_size(stored)
+                self.file_size = self.file_size or self.file.size
         try:
             super().save(*args, **kwargs)
         except BaseException:

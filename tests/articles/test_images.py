@@ -555,3 +555,106 @@ def test_image_browser_is_staff_only_and_refuses_odd_callback_numbers(client, ad
     assert client.get(reverse("editor-image-browser")).status_code == 302
     response = admin_client.get(reverse("editor-image-browser") + "?CKEditorFuncNum=x%22")
     assert response.status_code == 400
+
+
+# The Image admin ----------------------------------------------------------------------
+
+
+def test_image_admin_list_shows_size_file_size_and_usage(admin_client):
+    used = make_image(file=make_upload(size=(300, 200)))
+    make_article(featured_image=used)
+    make_article(featured_image=used, body=f'<p><img src="{used.file.url}" alt="x"></p>')
+    make_article(body=f'<p><img src="{used.file.url}" alt="x"></p>')
+    unused = make_image()
+    html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert "300 × 200" in html
+    assert "used in 3 articles" in html
+    assert "not used" in html
+    assert unused.file_size > 0
+    assert f"{unused.file_size} bytes" in html or "KB" in html
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_image_admin_list_query_count_is_fixed(admin_client, django_assert_num_queries, count):
+    for _ in range(count):
+        make_article(featured_image=make_image())
+    url = reverse("admin:articles_image_changelist")
+    admin_client.get(url)  # Makes the thumbnails once.
+    # The admin's own (session, user, counts, date hierarchy), then one page of images with
+    # their usage counts and one query for all their thumbnails' renditions.
+    with django_assert_num_queries(8):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_image_admin_refuses_to_delete_a_featured_image_and_says_where(admin_client):
+    image = make_image()
+    make_article(featured_image=image, headline="Bridge reopens")
+    url = reverse("admin:articles_image_delete", args=[image.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Cannot delete" in html and "Bridge reopens" in html
+    assert admin_client.post(url, {"post": "yes"}).status_code == 200
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_image_admin_refuses_to_delete_an_image_in_a_body(admin_client):
+    image = make_image()
+    make_article(headline="Flood pictures", body=f'<p><img src="{image.file.url}" alt="x"></p>')
+    response = admin_client.post(
+        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+    )
+    html = response.content.decode()
+    assert "Cannot delete" in html and "picture in the body" in html and "Flood pictures" in html
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_bulk_delete_refuses_used_images_without_an_error_page(admin_client):
+    used, unused = make_image(), make_image()
+    make_article(featured_image=used, headline="Market day")
+    response = admin_client.post(
+        reverse("admin:articles_image_changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
+    )
+    assert response.status_code == 200
+    assert "Market day" in response.content.decode()
+    assert Image.objects.count() == 2
+
+
+def test_deleting_an_unused_image_removes_its_files(
+    admin_client, media_root, django_capture_on_commit_callbacks
+):
+    image = make_image()
+    image.renditions_for("")
+    assert stored_files(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Image.objects.exists() and not Rendition.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_image_admin_edits_the_focal_point(admin_client):
+    image = make_image()
+    html = admin_client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    assert b'name="focal_x"' in html and b'name="focal_y"' in html
+    data = {"alt_text": "x", "focal_x": "1.5", "focal_y": "0.5"}
+    response = admin_client.post(reverse("admin:articles_image_change", args=[image.pk]), data)
+    assert "focal_x" in response.context["adminform"].form.errors
+
+
+def test_pictures_saved_from_bytes_get_renditions_on_first_use(client):
+    # How a loader or command adds a picture: file.save() with bytes, no upload form.
+    from django.core.files.base import ContentFile
+
+    image = Image(alt_text="Drawn by a script", credit="Newsroom")
+    image.file.save(
+        "drawn.jpg", ContentFile(picture_bytes(PILImage.new("RGB", (800, 500)))), save=False
+    )
+    image.save()
+    assert (image.width, image.height) == (800, 500) and image.file_size > 0
+    article = make_article(featured_image=image)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert image.renditions.get(crop="", width=800, format="webp").url in html
