@@ -1,12 +1,45 @@
-"""Admin-side views that are not ModelAdmin pages."""
+"""Admin-side views that are not ModelAdmin pages: the editor's picture upload and browser.
 
+They replace django-ckeditor's own views, which are CSRF-exempt, accept any file and echo
+the ``CKEditorFuncNum`` parameter into a script. These are staff-only, CSRF-protected,
+take only real pictures (validated exactly as in the Image admin), and accept
+``CKEditorFuncNum`` only as digits.
+"""
+
+import json
 import os
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import JsonResponse
-from django.views.decorators.http import require_POST
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import ImageForm
+from .models import Image
+from .templatetags.articles_tags import picture
+
+BROWSER_PAGE_SIZE = 40
+
+
+def _callback_number(request):
+    """Return CKEditor's callback number, "" when absent, or None when it is not digits."""
+    number = request.GET.get("CKEditorFuncNum", request.POST.get("CKEditorFuncNum", ""))
+    if number and not (number.isascii() and number.isdigit() and len(number) <= 10):
+        return None
+    return number
+
+
+def _callback_script(number, url="", message=""):
+    """Return the page CKEditor's form-based upload expects, with nothing echoed raw."""
+    arguments = json.dumps([int(number), url, message])
+    # json.dumps leaves "<" alone; escaping it keeps "</script>" out of the page.
+    arguments = arguments.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    body = f"<script>window.parent.CKEDITOR.tools.callFunction({arguments[1:-1]});</script>"
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
 @staff_member_required
@@ -14,22 +47,68 @@ from .forms import ImageForm
 def editor_image_upload(request):
     """Receive a picture from the rich-text editor and add it to the image library.
 
-    This replaces django-ckeditor's own upload view, which is CSRF-exempt and accepts
-    any file: this one is staff-only, CSRF-protected and takes only real pictures,
-    validated exactly as in the Image admin. It answers in the JSON CKEditor 4 reads.
+    Drag, paste and the image dialog all post here. The answer is the JSON CKEditor 4
+    reads, or, for its older form-based protocol (``CKEditorFuncNum`` without
+    ``responseType=json``), the callback script that protocol needs.
     """
+    number = _callback_number(request)
+    if number is None:
+        return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+    answer_with_script = bool(number) and request.GET.get("responseType") != "json"
     upload = request.FILES.get("upload")
     # The editor sends no alt text; start from the file's name so the library entry is
     # findable, and the editor sets the real alt text in the image dialog.
     stem = os.path.splitext(os.path.basename(upload.name))[0] if upload else ""
+    if getattr(upload, "unusable_name", False):
+        stem = ""
     form = ImageForm(
         data={"alt_text": stem.replace("_", " ").replace("-", " ")[:250] or "Picture"},
         files={"file": upload} if upload else {},
     )
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
+        if answer_with_script:
+            return _callback_script(number, message=message)
         return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=400)
     image = form.save(commit=False)
     image.uploaded_by = request.user
     image.save()
+    transaction.on_commit(image.create_renditions)
+    if answer_with_script:
+        return _callback_script(number, url=image.file.url)
     return JsonResponse({"uploaded": 1, "fileName": image.file.name, "url": image.file.url})
+
+
+@staff_member_required
+@require_GET
+def editor_image_browser(request):
+    """List the picture library for the editor's "Browse Server" window.
+
+    Template: ``articles/editor_image_browser.html``. Context: ``page_obj`` (pictures,
+    newest first, with renditions fetched), ``thumbnails`` (pairs of picture and its
+    thumbnail markup), ``query`` and ``callback`` (CKEditor's callback number).
+    """
+    number = _callback_number(request)
+    if number is None:
+        return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+    query = request.GET.get("q", "").strip()
+    pictures = Image.objects.prefetch_related("renditions").order_by("-created", "-pk")
+    if query:
+        pictures = pictures.filter(
+            Q(alt_text__icontains=query) | Q(caption__icontains=query) | Q(credit__icontains=query)
+        )
+    page_obj = Paginator(pictures, BROWSER_PAGE_SIZE).get_page(request.GET.get("page"))
+    thumbnails = [
+        (image, picture(image, crop="1:1", max_width=320, sizes="160px", alt=""))
+        for image in page_obj
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": "Picture library",
+        "is_popup": True,
+        "page_obj": page_obj,
+        "thumbnails": thumbnails,
+        "query": query,
+        "callback": number,
+    }
+    return render(request, "articles/editor_image_browser.html", context)

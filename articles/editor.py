@@ -8,7 +8,11 @@ CKEditor 4 is end-of-life, so nothing it produces is trusted: the allow-list bel
 what a reader's browser can ever receive, whatever the editor (or a forged POST) sends.
 """
 
+import html
+import re
+
 import nh3
+from django.conf import settings
 
 ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "caption", "code", "em", "figcaption", "figure",
@@ -44,6 +48,48 @@ def sanitize_html(html):
     ).strip()
 
 
+# nh3 serialises every tag the same way: lower-case names, double-quoted attributes.
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def _img_attributes(tag):
+    return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+
+
+def _library_name(src):
+    """Return the storage name of a picture the library serves at ``src``, or None."""
+    prefix = settings.MEDIA_URL
+    if src.startswith(prefix) and src[len(prefix) :].startswith("images/"):
+        return src[len(prefix) :]
+    return None
+
+
+def body_image_names(body):
+    """Return the storage names of the library pictures a sanitised body shows."""
+    names = (_library_name(_img_attributes(tag).get("src", "")) for tag in _IMG.findall(body))
+    return sorted({name for name in names if name})
+
+
+def replace_body_images(body, replacement):
+    """Return ``body`` with each library ``<img>`` swapped for ``replacement(name, attrs)``.
+
+    ``replacement`` returns markup to put in its place, or None to keep the tag. The
+    body was sanitised on save, and what replaces a tag is built by our own templates,
+    so the result keeps the sanitiser's guarantees.
+    """
+
+    def swap(match):
+        attributes = _img_attributes(match.group(0))
+        name = _library_name(attributes.get("src", ""))
+        if name is None:
+            return match.group(0)
+        markup = replacement(name, attributes)
+        return match.group(0) if markup is None else markup
+
+    return _IMG.sub(swap, body)
+
+
 def body_widget():
     """Return the form widget editors write article bodies in."""
     # Imported here so that nothing outside the admin form loads the editor.
@@ -62,4 +108,8 @@ def body_widget():
     upload_url = reverse_lazy("editor-image-upload")
     widget.config["filebrowserUploadUrl"] = upload_url
     widget.config["uploadUrl"] = upload_url
+    # The image button's "Browse Server" lists the picture library (staff only).
+    browse_url = reverse_lazy("editor-image-browser")
+    widget.config["filebrowserBrowseUrl"] = browse_url
+    widget.config["filebrowserImageBrowseUrl"] = browse_url
     return widget

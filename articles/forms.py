@@ -1,6 +1,8 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 from .editor import body_widget
+from .images import read_embedded_credit
 from .models import Article, Image
 
 
@@ -24,8 +26,50 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class ImageForm(forms.ModelForm):
-    """Add a picture to the library; used by the admin and the editor's upload."""
+    """Add a picture to the library; used by the admin and the editor's upload.
+
+    The file is checked by the model field's validators (articles/images.py), so the
+    admin, the editor's upload and any other path refuse the same files with the same
+    messages, next to the field.
+    """
+
+    # A plain file field: Django's ImageField would run its own Pillow check first and
+    # answer every refusal with one generic message instead of ours.
+    file = forms.FileField(
+        label="File",
+        help_text="A JPEG, PNG, WebP or GIF picture. Readers get resized copies without "
+        "the photo's hidden data (location, camera).",
+    )
 
     class Meta:
         model = Image
-        fields = ["file", "alt_text", "caption", "credit"]
+        fields = ["file", "alt_text", "caption", "credit", "focal_x", "focal_y"]
+        help_texts = {
+            "credit": "Who took the picture, e.g. Reuters. Left empty, the credit written "
+            "in the photo itself (IPTC/XMP) is used when there is one."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Most pictures need no focal point: left empty, it stays in the middle.
+        for name in ("focal_x", "focal_y"):
+            self.fields[name].required = False
+
+    def clean_focal_x(self):
+        return self._focal_or_default("focal_x")
+
+    def clean_focal_y(self):
+        return self._focal_or_default("focal_y")
+
+    def _focal_or_default(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return Image._meta.get_field(name).default
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("file")
+        if not cleaned_data.get("credit") and isinstance(upload, UploadedFile):
+            cleaned_data["credit"] = read_embedded_credit(upload)
+        return cleaned_data

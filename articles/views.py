@@ -53,7 +53,7 @@ class ArticleDetailView(DetailView):
     """One published article at its date permalink. Template: ``articles/article_detail.html``."""
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_listing().with_body_images()
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.admin_views import editor_image_upload
+from articles.admin_views import editor_image_browser, editor_image_upload
 from newsroom.views import favicon
 
 admin.site.site_header = "Newsroom"
@@ -13,6 +13,7 @@ admin.site.index_title = "Newsdesk"
 urlpatterns = [
     # Before admin.site.urls so the admin's catch-all does not swallow it.
     path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
+    path("admin/editor/images/", editor_image_browser, name="editor-image-browser"),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -258,3 +258,19 @@ COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
 # How many proxies in front of the site append to X-Forwarded-For. 0 trusts no header:
 # the client's address is REMOTE_ADDR, which a client cannot choose.
 TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)
+# Images (issue 4) ------------------------------------------------------------------
+# Uploads larger than this are refused with a message; the web server in front must
+# allow request bodies at least this big.
+IMAGE_MAX_UPLOAD_MB = env_int("IMAGE_MAX_UPLOAD_MB", 20)
+# A small file can decode to gigabytes: refuse pictures with more pixels than this.
+# Pillow's own decompression-bomb limit is set to the same number (articles/apps.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# Animated GIFs (and WebPs) with more frames than this are refused.
+IMAGE_MAX_FRAMES = env_int("IMAGE_MAX_FRAMES", 50)
+# Parse uploads so that a file whose name is unusable (such as "..") reaches the form,
+# which refuses it with a message, instead of silently vanishing (articles/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "articles.uploads.UnusableNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

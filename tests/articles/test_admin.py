@@ -129,7 +129,9 @@ def test_admin_refuses_a_text_file_named_jpg(admin_client):
 def test_admin_image_list_shows_thumbnails(admin_client):
     image = make_image()
     html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
-    assert image.file.url in html
+    thumbnail = image.renditions.get(crop="1:1", format="webp")
+    assert thumbnail.url in html
+    assert image.file.url not in html
 
 
 def test_admin_autocomplete_finds_images_by_credit(admin_client):

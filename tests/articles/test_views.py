@@ -18,7 +18,9 @@ def test_home_shows_lead_story_with_picture_and_latest(client):
     assert list(response.context["article_list"]) == [older]
     html = response.content.decode()
     assert 'id="lead-headline"' in html
-    assert lead.featured_image.file.url in html
+    lead_rendition = lead.featured_image.renditions.filter(crop="16:9", format="webp").first()
+    assert lead_rendition.url in html
+    assert lead.featured_image.file.url not in html
 
 
 def test_home_paginates(client, settings):
@@ -152,12 +154,14 @@ def _many_articles(count, tags_each):
         )
 
 
-@pytest.mark.parametrize("count,tags_each", [(1, 1), (10, 8)])
+@pytest.mark.parametrize("count,tags_each", [(1, 1), (10, 8), (30, 3)])
 def test_home_query_count_is_fixed(client, django_assert_num_queries, count, tags_each):
     _many_articles(count, tags_each)
+    client.get("/")  # The first view makes the pictures' renditions; later views reuse them.
     # count, page of articles with pictures (and approved-comment counts, a subquery in the
-    # same query), their tags, their authors
-    with django_assert_num_queries(4):
+    # same query), their tags, their authors, the pictures' renditions (one prefetch,
+    # however many pictures and sizes)
+    with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
 
 
@@ -165,10 +169,14 @@ def test_home_query_count_is_fixed(client, django_assert_num_queries, count, tag
 def test_article_query_count_is_fixed(client, django_assert_num_queries, tags_each):
     tags = [make_tag() for _ in range(tags_each)]
     authors = [make_user() for _ in range(3)]
-    article = make_article(featured_image=make_image(), tags=tags, authors=authors)
+    pictures = [make_image() for _ in range(tags_each)]
+    body = "".join(f'<p><img src="{image.file.url}" alt="In the body"></p>' for image in pictures)
+    article = make_article(featured_image=make_image(), tags=tags, authors=authors, body=body)
+    client.get(article.get_absolute_url())  # Makes the renditions once.
     # the article with its picture and approved-comment count (a subquery), its tags, its
-    # authors, and its visible comments (all of them, in one query: comments/views.py)
-    with django_assert_num_queries(4):
+    # authors, the picture's renditions, the library pictures in the body, their
+    # renditions, and its visible comments (all of them, in one query: comments/views.py)
+    with django_assert_num_queries(7):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -177,6 +185,7 @@ def test_tag_page_query_count_is_fixed(client, django_assert_num_queries, count)
     tag = make_tag(slug="busy")
     for _ in range(count):
         make_article(tags=[tag, make_tag()], featured_image=make_image())
-    # the tag, count, page of articles, their tags, their authors
-    with django_assert_num_queries(5):
+    client.get("/tag/busy/")  # Makes the renditions once.
+    # the tag, count, page of articles, their tags, their authors, the pictures' renditions
+    with django_assert_num_queries(6):
         assert client.get("/tag/busy/").status_code == 200

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-
 # Playwright's sync API runs an event loop in the test thread, and Django refuses ORM
 # calls made beside one; the calls here are synchronous and safe. (tests/test_settings.py
 # removes the variable from the environments it starts, since check --deploy refuses it.)

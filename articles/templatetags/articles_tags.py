@@ -1,0 +1,84 @@
+"""Template tags for pictures: every picture readers see is served from renditions."""
+
+import logging
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from ..editor import replace_body_images
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+# The body column is at most 42rem (--measure in site.css).
+BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
+# The width a browser that ignores srcset gets: sharp enough on a laptop, not huge.
+DEFAULT_SRC_WIDTH = 960
+
+
+@register.simple_tag
+def picture(
+    image,
+    sizes="100vw",
+    crop="",
+    max_width=None,
+    loading="lazy",
+    fetchpriority=None,
+    alt=None,
+    css_class="",
+):
+    """Render ``image`` as a ``<picture>`` with WebP and JPEG/PNG srcsets.
+
+    Usage: ``{% picture image sizes="100vw" crop="16:9" max_width=640 loading="eager"
+    fetchpriority="high" alt="" css_class="lead-picture" %}``. ``alt`` defaults to the
+    image's alt text; pass ``alt=""`` for a picture that only decorates a link. Below
+    the fold pictures load lazily (the default); the lead picture passes
+    ``loading="eager" fetchpriority="high"``. Renders nothing when there is no image.
+    """
+    if not image:
+        return ""
+    try:
+        renditions = image.renditions_for(crop, max_width and int(max_width))
+    except Exception:
+        # A picture whose file is missing or unreadable must not take the page down.
+        logger.exception("Could not render image %s.", getattr(image, "pk", None))
+        return ""
+    fallbacks = renditions["fallback"]
+    if not fallbacks:
+        return ""
+    src = [r for r in fallbacks if r.width <= DEFAULT_SRC_WIDTH][-1:] or fallbacks[:1]
+    return render_to_string(
+        "articles/_picture.html",
+        {
+            "webp": renditions["webp"],
+            "fallbacks": fallbacks,
+            "src": src[0],
+            "largest": fallbacks[-1],
+            "sizes": sizes,
+            "alt": image.alt_text if alt is None else alt,
+            "loading": loading if loading != "eager" else "",
+            "fetchpriority": fetchpriority,
+            "css_class": css_class,
+        },
+    )
+
+
+@register.simple_tag
+def article_body(article):
+    """Render an article's sanitised body with its library pictures served from renditions.
+
+    Needs ``body_images`` prefetched with their renditions
+    (``Article.objects.with_body_images()``) to run no query per picture.
+    """
+    images = {image.file.name: image for image in article.body_images.all()}
+
+    def responsive(name, attributes):
+        image = images.get(name)
+        if image is None:
+            return None
+        markup = picture(image, sizes=BODY_SIZES, alt=attributes.get("alt") or image.alt_text)
+        return markup or None
+
+    # The body was sanitised with nh3 on save (articles/editor.py).
+    return mark_safe(replace_body_images(article.body, responsive))  # noqa: S308
