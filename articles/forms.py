@@ -5,6 +5,16 @@ from .models import Article, Image
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The newsdesk's article form; ``can_publish`` is set per request by the admin."""
+
+    can_publish = False
+
+    minor_edit = forms.BooleanField(
+        label="Minor edit: don't show “Updated”",
+        required=False,
+        help_text="For a typo or a broken link: readers are not told the article changed.",
+    )
+
     class Meta:
         model = Article
         fields = [
@@ -13,7 +23,6 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "body",
             "featured_image",
-            "authors",
             "byline",
             "tags",
             "status",
@@ -21,6 +30,26 @@ class ArticleAdminForm(forms.ModelForm):
             "allow_comments",
         ]
         widgets = {"body": body_widget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.can_publish and "status" in self.fields:
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+            self.fields["status"].help_text = "Set “In review” when the article is ready."
+
+    def clean_status(self):
+        # The choices above already leave "published" out for reporters; this refuses
+        # it however the value arrives, and says why.
+        status = self.cleaned_data["status"]
+        if status == Article.Status.PUBLISHED and not self.can_publish:
+            raise forms.ValidationError(
+                "Only editors can publish or schedule articles: set “In review” instead."
+            )
+        return status
 
 
 class ImageForm(forms.ModelForm):

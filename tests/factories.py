@@ -68,3 +68,25 @@ def make_article(tags=(), authors=(), **fields):
     article.tags.set(tags)
     article.authors.set(authors)
     return article
+
+
+def inline_management_data(authors=(), corrections=()):
+    """Return the article admin's inline formsets as a browser posts them.
+
+    ``authors`` are users in byline order; ``corrections`` are ``(kind, text)`` pairs.
+    """
+    data = {
+        "authorships-TOTAL_FORMS": str(len(authors)),
+        "authorships-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": str(len(corrections)),
+        "corrections-INITIAL_FORMS": "0",
+    }
+    for index, user in enumerate(authors):
+        data[f"authorships-{index}-author"] = str(user.pk)
+        data[f"authorships-{index}-position"] = str(index)
+    for index, (kind, text) in enumerate(corrections):
+        data[f"corrections-{index}-kind"] = kind
+        data[f"corrections-{index}-text"] = text
+        data[f"corrections-{index}-created_0"] = timezone.localtime().strftime("%Y-%m-%d")
+        data[f"corrections-{index}-created_1"] = timezone.localtime().strftime("%H:%M:%S")
+    return data

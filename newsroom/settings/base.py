@@ -233,3 +233,7 @@ LOGGING = {
 
 # Shown before a picture's credit: "Photo: Reuters".
 IMAGE_CREDIT_PREFIX = os.environ.get("IMAGE_CREDIT_PREFIX", "Photo: ")
+
+# --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
+# How long a signed preview share link works for someone without an account.
+PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)

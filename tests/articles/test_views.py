@@ -61,7 +61,8 @@ def test_article_page_shows_everything_readers_need(client):
     html = response.content.decode()
     assert "<h1>Council passes budget</h1>" in html
     assert "The vote was close." in html
-    assert "By Ana Ruiz" in html
+    author = article.ordered_authors[0]
+    assert f'By <a href="/author/{author.username}/" rel="author">Ana Ruiz</a>' in html
     assert "<figure" in html and "<figcaption>The vote" in html
     assert 'alt="Councillors at the vote"' in html
     assert "Photo: Reuters" in html
@@ -165,8 +166,8 @@ def test_article_query_count_is_fixed(client, django_assert_num_queries, tags_ea
     tags = [make_tag() for _ in range(tags_each)]
     authors = [make_user() for _ in range(3)]
     article = make_article(featured_image=make_image(), tags=tags, authors=authors)
-    # the article with its picture, its tags, its authors
-    with django_assert_num_queries(3):
+    # the article with its picture, its tags, its authors, its corrections
+    with django_assert_num_queries(4):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
