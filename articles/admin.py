@@ -238,7 +238,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        if not article.authorships.exists():
+        # Asked of the table, not of article.authorships: the change view prefetched
+        # that before the inline saved.
+        if not ArticleAuthor.objects.filter(article=article).exists():
             article.authors.add(request.user)
         # Last, once tags, authors and corrections are saved, and inside the admin's
         # transaction: the revision is exactly what was stored.

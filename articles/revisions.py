@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, ArticleRevision, Image, Tag
+from .models import Article, ArticleAuthor, ArticleRevision, Image, Tag
 
 # Field order on the history page, with the labels editors know from the form.
 FIELD_LABELS = {
@@ -55,7 +55,9 @@ def snapshot(article):
                 "username": authorship.author.get_username(),
                 "name": authorship.author.get_full_name(),
             }
-            for authorship in article.authorships.select_related("author")
+            for authorship in ArticleAuthor.objects.filter(article=article).select_related(
+                "author"
+            )
         ],
         "byline": article.byline,
         "status": article.status,

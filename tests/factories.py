@@ -90,3 +90,12 @@ def inline_management_data(authors=(), corrections=()):
         data[f"corrections-{index}-created_0"] = timezone.localtime().strftime("%Y-%m-%d")
         data[f"corrections-{index}-created_1"] = timezone.localtime().strftime("%H:%M:%S")
     return data
+
+
+def make_staff(group, **fields):
+    """Create a staff account in the named group ("Editors" or "Reporters")."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
