@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import preview, revisions
-from .forms import ArticleAdminForm, ImageForm
+from .forms import ArticleAdminForm, ArticleAuthorForm, ImageForm
 from .models import Article, ArticleAuthor, AuthorProfile, Correction, Image, Tag
 from .roles import can_publish
 
@@ -86,9 +86,7 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         if self.value() == "scheduled":
-            return queryset.filter(
-                status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-            )
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         if self.value() == "live":
             return queryset.published()
         return queryset
@@ -98,6 +96,7 @@ class ArticleAuthorInline(admin.TabularInline):
     """The byline's authors, in order; editable by whoever may edit the article."""
 
     model = ArticleAuthor
+    form = ArticleAuthorForm
     fields = ["author", "position"]
     extra = 1
     verbose_name = "author"
@@ -105,11 +104,12 @@ class ArticleAuthorInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
-            # Staff write the articles. A plain list needs no permission on users,
-            # which an autocomplete would.
+            # Staff write the articles; people who have left keep their old bylines.
+            # A plain list needs no permission on users, which an autocomplete would.
             kwargs["queryset"] = (
                 get_user_model()
-                .objects.filter(is_staff=True, is_active=True)
+                .objects.filter(Q(is_staff=True) | Q(article_authorships__isnull=False))
+                .distinct()
                 .order_by("first_name", "last_name", "username")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

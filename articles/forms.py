@@ -1,7 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .editor import body_widget
-from .models import Article, Image
+from .models import Article, ArticleAuthor, Image
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -58,3 +59,21 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
+
+
+class ArticleAuthorForm(forms.ModelForm):
+    """One row of the byline: an author and their place in it."""
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["author", "position"]
+
+    def validate_unique(self):
+        # Inline forms skip model constraints that include the article, so an author
+        # already on the article would reach the database as an IntegrityError; check
+        # it here and say so next to the field instead.
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError:
+            self.add_error("author", "This author is already in the byline.")

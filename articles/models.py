@@ -94,7 +94,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("corrections")
 
     def visible_to(self, user):
-        """Return the articles ``user`` may open in the newsdesk: all for editors, else their own."""
+        """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""
         if user.has_perm("articles.publish_article"):
             return self
         return self.filter(authors=user)

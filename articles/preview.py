@@ -32,9 +32,7 @@ def article_id_from_token(token):
     Raise ``signing.SignatureExpired`` when the link is too old and
     ``signing.BadSignature`` when it was not made by this site.
     """
-    value = signing.TimestampSigner(salt=SALT).unsign(
-        token, max_age=timedelta(hours=link_hours())
-    )
+    value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=timedelta(hours=link_hours()))
     try:
         return int(value)
     except ValueError:

@@ -55,9 +55,7 @@ def snapshot(article):
                 "username": authorship.author.get_username(),
                 "name": authorship.author.get_full_name(),
             }
-            for authorship in ArticleAuthor.objects.filter(article=article).select_related(
-                "author"
-            )
+            for authorship in ArticleAuthor.objects.filter(article=article).select_related("author")
         ],
         "byline": article.byline,
         "status": article.status,

@@ -70,25 +70,39 @@ def make_article(tags=(), authors=(), **fields):
     return article
 
 
-def inline_management_data(authors=(), corrections=()):
+def inline_management_data(authors=(), corrections=(), article=None):
     """Return the article admin's inline formsets as a browser posts them.
 
-    ``authors`` are users in byline order; ``corrections`` are ``(kind, text)`` pairs.
+    ``authors`` are users in byline order. With ``article``, its current authors are
+    posted as the form shows them: kept (re-ordered) if in ``authors``, else deleted.
+    ``corrections`` are new ``(kind, text)`` pairs.
     """
+    existing = list(article.authorships.all()) if article is not None else []
+    order = {user.pk: position for position, user in enumerate(authors)}
+    rows = []
+    for authorship in existing:
+        row = {"id": authorship.pk, "author": authorship.author_id}
+        if authorship.author_id in order:
+            row["position"] = order.pop(authorship.author_id)
+        else:
+            row.update(position=authorship.position, DELETE="on")
+        rows.append(row)
+    rows += [{"author": user_id, "position": position} for user_id, position in order.items()]
     data = {
-        "authorships-TOTAL_FORMS": str(len(authors)),
-        "authorships-INITIAL_FORMS": "0",
+        "authorships-TOTAL_FORMS": str(len(rows)),
+        "authorships-INITIAL_FORMS": str(len(existing)),
         "corrections-TOTAL_FORMS": str(len(corrections)),
         "corrections-INITIAL_FORMS": "0",
     }
-    for index, user in enumerate(authors):
-        data[f"authorships-{index}-author"] = str(user.pk)
-        data[f"authorships-{index}-position"] = str(index)
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"authorships-{index}-{name}"] = str(value)
+    now = timezone.localtime()
     for index, (kind, text) in enumerate(corrections):
         data[f"corrections-{index}-kind"] = kind
         data[f"corrections-{index}-text"] = text
-        data[f"corrections-{index}-created_0"] = timezone.localtime().strftime("%Y-%m-%d")
-        data[f"corrections-{index}-created_1"] = timezone.localtime().strftime("%H:%M:%S")
+        data[f"corrections-{index}-created_0"] = now.strftime("%Y-%m-%d")
+        data[f"corrections-{index}-created_1"] = now.strftime("%H:%M:%S")
     return data
 
 

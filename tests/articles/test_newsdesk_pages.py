@@ -129,9 +129,7 @@ def _edit(admin_client, article, **overrides):
     }
     data.update(inline_management_data())
     data.update(overrides)
-    response = admin_client.post(
-        reverse("admin:articles_article_change", args=[article.pk]), data
-    )
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     return article
@@ -315,7 +313,9 @@ def test_author_page_query_count_is_fixed(client, django_assert_num_queries, cou
     AuthorProfile.objects.create(user=author, bio="Writes a lot.")
     for _ in range(count):
         make_article(
-            authors=[author, make_user()], tags=[make_tag(), make_tag()], featured_image=make_image()
+            authors=[author, make_user()],
+            tags=[make_tag(), make_tag()],
+            featured_image=make_image(),
         )
     # the author with their profile, count, page of articles, their tags, their authors
     with django_assert_num_queries(5):

@@ -46,7 +46,9 @@ def _change_url(article):
 
 
 def test_groups_have_the_documented_permissions():
-    reporters = set(Group.objects.get(name="Reporters").permissions.values_list("codename", flat=True))
+    reporters = set(
+        Group.objects.get(name="Reporters").permissions.values_list("codename", flat=True)
+    )
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert reporters == {
         "add_article", "change_article", "view_article", "add_image", "view_image", "view_tag",
@@ -148,7 +150,9 @@ def test_reporter_cannot_publish_or_unpublish_with_actions(client, reporter):
 def test_reporter_cannot_delete_own_draft(client, reporter):
     mine = make_article(status=Article.Status.DRAFT, authors=[reporter])
     client.force_login(reporter)
-    response = client.post(reverse("admin:articles_article_delete", args=[mine.pk]), {"post": "yes"})
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[mine.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert Article.objects.filter(pk=mine.pk).exists()
 
