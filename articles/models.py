@@ -234,6 +234,20 @@ class Article(models.Model):
         """Return the authors in byline order (uses the prefetch from ``for_listing``)."""
         return [authorship.author for authorship in self.authorships.all()]
 
+    def set_authors(self, users):
+        """Make ``users`` the article's authors, in this order.
+
+        ``authors.add(user)`` appends one author; ``authors.set([...])`` with several
+        keeps no order (Django adds them as a set), so use this for a whole byline.
+        """
+        self.authorships.all().delete()
+        ArticleAuthor.objects.bulk_create(
+            [
+                ArticleAuthor(article=self, author=user, position=position)
+                for position, user in enumerate(dict.fromkeys(users))
+            ]
+        )
+
     @property
     def display_byline(self):
         """Return the byline readers see: the override, or the authors' names."""

@@ -151,12 +151,12 @@ def restore_as_draft(article, revision, user):
     article.tags.set(tags)
     missing += [tag["name"] for tag in data["tags"] if tag["id"] not in {t.pk for t in tags}]
     users = get_user_model().objects.in_bulk([author["id"] for author in data["authors"]])
-    article.authorships.all().delete()
-    for position, author in enumerate(data["authors"]):
-        if author["id"] in users:
-            article.authorships.create(author=users[author["id"]], position=position)
-        else:
-            missing.append(author["name"] or author["username"])
+    article.set_authors(users[author["id"]] for author in data["authors"] if author["id"] in users)
+    missing += [
+        author["name"] or author["username"]
+        for author in data["authors"]
+        if author["id"] not in users
+    ]
     when = timezone.localtime(revision.created).strftime("%Y-%m-%d %H:%M")
     record(article, user, note=f"Restored as a draft from the revision of {when}")
     return missing

@@ -66,7 +66,7 @@ def make_article(tags=(), authors=(), **fields):
         fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
     article = Article.objects.create(**fields)
     article.tags.set(tags)
-    article.authors.set(authors)
+    article.set_authors(authors)
     return article
 
 

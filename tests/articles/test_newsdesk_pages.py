@@ -393,3 +393,34 @@ def test_a_new_article_may_reuse_an_old_slug(client):
     response = client.get(newcomer.get_absolute_url())
     assert response.status_code == 200
     assert response.context["article"] == newcomer
+
+
+def test_set_authors_keeps_the_order_given():
+    people = [make_user() for _ in range(5)]
+    article = make_article()
+    article.set_authors(reversed(people))
+    assert article.ordered_authors == people[::-1]
+    article.set_authors([people[2], people[0]])
+    assert article.ordered_authors == [people[2], people[0]]
+
+
+def test_adding_an_author_twice_in_the_admin_is_a_form_error(admin_client):
+    author = make_staff("Reporters")
+    article = make_article(authors=[author])
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "body": article.body,
+        "status": "draft",
+        "allow_comments": "on",
+    }
+    data.update(inline_management_data(article=article, authors=[author]))
+    # A second row for the same author, as a forged or double-clicked form would send.
+    data.update(
+        {"authorships-TOTAL_FORMS": "2", "authorships-1-author": str(author.pk)},
+        **{"authorships-1-position": "1"},
+    )
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+    assert article.ordered_authors == [author]
