@@ -326,7 +326,8 @@ class ArticleAdmin(admin.ModelAdmin):
         article = self._article_or_403(request, object_id)
         history = list(article.revisions.select_related("user"))
         rows = []
-        for revision, previous in zip(history, history[1:] + [None], strict=True):
+        for index, revision in enumerate(history):
+            previous = history[index + 1] if index + 1 < len(history) else None
             changes = revisions.diff(previous.data if previous else None, revision.data)
             rows.append({"revision": revision, "changed": [label for label, _ in changes]})
         context = {

@@ -249,3 +249,10 @@ def test_public_pages_read_no_revisions(client, django_assert_num_queries):
     with django_assert_num_queries(4) as captured:
         client.get(article.get_absolute_url())
     assert not any("articlerevision" in query["sql"] for query in captured.captured_queries)
+
+
+def test_history_of_an_article_never_saved_in_the_admin_is_empty(admin_client):
+    article = make_article()
+    response = admin_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    assert response.status_code == 200
+    assert "No revisions yet" in response.content.decode()
