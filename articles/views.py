@@ -67,12 +67,16 @@ class ArticleDetailView(DetailView):
         except Http404:
             # Costs a query only on the way to a 404: an old slug of a published
             # article leads to its current address.
-            moved = ArticleRedirect.objects.filter(
-                old_slug=kwargs["slug"], article__in=Article.objects.published()
-            ).select_related("article")
-            for old_address in moved:
-                return redirect(old_address.article, permanent=True)
-            raise
+            old_address = (
+                ArticleRedirect.objects.filter(
+                    old_slug=kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if old_address is None:
+                raise
+            return redirect(old_address.article, permanent=True)
         # The date in the address is the local publication date; another date for the
         # same slug is an old or mistyped link, so send readers to the right one.
         local_date = timezone.localtime(self.object.published_at).date()
