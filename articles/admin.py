@@ -1,13 +1,27 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .forms import ArticleAdminForm, ImageForm
-from .models import Article, Image, Tag, articles_using_image
+from . import preview, revisions
+from .forms import ArticleAdminForm, ArticleAuthorForm, ImageForm
+from .models import (
+    Article,
+    ArticleAuthor,
+    AuthorProfile,
+    Correction,
+    Image,
+    Tag,
+    articles_using_image,
+)
+from .roles import can_publish
 from .templatetags.articles_tags import picture
 
 
@@ -130,30 +144,174 @@ class ImageAdmin(admin.ModelAdmin):
         return f"used in {count} article{pluralize(count)}"
 
 
+class WorkflowFilter(admin.SimpleListFilter):
+    """Where articles are in the newsdesk's workflow, including "scheduled"."""
+
+    title = "workflow"
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("review", "Needs review"),
+            ("draft", "Drafts"),
+            ("scheduled", "Scheduled"),
+            ("live", "Live"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(status=Article.Status.IN_REVIEW)
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        if self.value() == "live":
+            return queryset.published()
+        return queryset
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    """The byline's authors, in order; editable by whoever may edit the article."""
+
+    model = ArticleAuthor
+    form = ArticleAuthorForm
+    fields = ["author", "position"]
+    extra = 1
+    verbose_name = "author"
+    verbose_name_plural = "authors (in byline order; none means you)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            # Staff write the articles; people who have left keep their old bylines.
+            # A plain list needs no permission on users, which an autocomplete would.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(Q(is_staff=True) | Q(article_authorships__isnull=False))
+                .distinct()
+                .order_by("first_name", "last_name", "username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # The authors are part of the article: whoever may edit the article may edit them,
+    # with no separate permissions on the through model.
+    def _article_admin(self):
+        return self.admin_site.get_model_admin(Article)
+
+    def has_view_permission(self, request, obj=None):
+        return self._article_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        article_admin = self._article_admin()
+        if obj is None:
+            return article_admin.has_add_permission(request)
+        return article_admin.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections and clarifications: for editors, on published articles."""
+
+    model = Correction
+    fields = ["kind", "text", "created"]
+    extra = 0
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "bio"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "bio"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    """The newsdesk. Reporters write and submit; editors review, schedule and publish.
+
+    Every rule is enforced here on the server (queryset, object permissions, form
+    validation, action permissions), so a hand-made POST gets no further than the
+    buttons a reporter is shown.
+    """
+
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "published_at", "author_names"]
-    list_filter = ["status", "published_at", "tags"]
+    list_filter = [WorkflowFilter, "status", "published_at", "tags"]
     search_fields = ["headline", "standfirst", "body", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["featured_image", "tags"]
     list_select_related = ["featured_image"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["submit_for_review", "publish", "unpublish"]
+    inlines = [ArticleAuthorInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Picture", {"fields": ["featured_image"]}),
-        ("Bylines and tags", {"fields": ["authors", "byline", "tags"]}),
+        ("Byline and tags", {"fields": ["byline", "tags"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "allow_comments", "updated_at", "created_at"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "minor_edit",
+                    "allow_comments",
+                    "updated_at",
+                    "created_at",
+                ]
+            },
         ),
     ]
 
+    # --- Who may do what -------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def _is_own(self, request, article):
+        return article.authorships.filter(author=request.user).exists()
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        queryset = super().get_queryset(request).prefetch_related("authorships__author")
+        return queryset.visible_to(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if not allowed or obj is None or self.has_publish_permission(request):
+            return allowed
+        return self._is_own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or self.has_publish_permission(request):
+            return allowed
+        return obj.status != Article.Status.PUBLISHED and self._is_own(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("published_at")
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            return [ArticleAuthorInline, CorrectionInline]
+        return [ArticleAuthorInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = self.has_publish_permission(request)
+        return form
+
+    # --- Saving ----------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Only newsroom staff write articles; a plain list also spares editors the
@@ -164,8 +322,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not form.instance.authors.exists():
-            form.instance.authors.add(request.user)
+        article = form.instance
+        # Asked of the table, not of article.authorships: the change view prefetched
+        # that before the inline saved.
+        if not ArticleAuthor.objects.filter(article=article).exists():
+            article.authors.add(request.user)
+        # Last, once tags, authors and corrections are saved, and inside the admin's
+        # transaction: the revision is exactly what was stored.
+        revisions.record(article, request.user)
+
+    # --- Columns and links -----------------------------------------------------------
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
@@ -177,12 +343,113 @@ class ArticleAdmin(admin.ModelAdmin):
     def author_names(self, article):
         return article.display_byline
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # For the object tools (templates/admin/articles/article/).
+            context["preview_url"] = reverse("articles:preview", args=[obj.pk])
+            context["share_url"] = request.build_absolute_uri(preview.share_path(obj))
+            context["share_hours"] = preview.link_hours()
+            context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Actions ---------------------------------------------------------------------
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted = 0
+        for article in queryset.filter(status=Article.Status.DRAFT):
+            if self.has_change_permission(request, article):
+                article.status = Article.Status.IN_REVIEW
+                article.save()
+                revisions.record(article, request.user, note="Submitted for review")
+                submitted += 1
+        self.message_user(request, f"Submitted {submitted} article(s) for review.")
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        ids = list(queryset.values_list("pk", flat=True))
+        count = Article.objects.filter(pk__in=ids).publish()
+        self._record_each(request, ids, "Published")
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        ids = list(queryset.values_list("pk", flat=True))
+        count = Article.objects.filter(pk__in=ids).unpublish()
+        self._record_each(request, ids, "Unpublished")
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+
+    def _record_each(self, request, ids, note):
+        articles = Article.objects.filter(pk__in=ids).select_related("featured_image")
+        for article in articles:
+            revisions.record(article, request.user, note=note)
+
+    # --- Revisions -------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/",
+                self.admin_site.admin_view(self.revision_view),
+                name="articles_article_revision",
+            ),
+        ] + super().get_urls()
+
+    def _article_or_403(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, object_id):
+        """List an article's revisions: who saved it, when, and which fields changed."""
+        article = self._article_or_403(request, object_id)
+        history = list(article.revisions.select_related("user"))
+        rows = []
+        for index, revision in enumerate(history):
+            previous = history[index + 1] if index + 1 < len(history) else None
+            changes = revisions.diff(previous.data if previous else None, revision.data)
+            rows.append({"revision": revision, "changed": [label for label, _ in changes]})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revisions of “{article}”",
+            "opts": self.opts,
+            "original": article,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def revision_view(self, request, object_id, revision_id):
+        """Show what one revision changed; on POST, restore it as a new draft."""
+        article = self._article_or_403(request, object_id)
+        revision = get_object_or_404(article.revisions.select_related("user"), pk=revision_id)
+        can_restore = self.has_change_permission(request, article)
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            missing = revisions.restore_as_draft(article, revision, request.user)
+            self.message_user(request, "Restored the revision as a draft.", messages.SUCCESS)
+            if missing:
+                self.message_user(
+                    request,
+                    "No longer in the newsdesk, so not restored: " + ", ".join(missing) + ".",
+                    messages.WARNING,
+                )
+            return redirect("admin:articles_article_change", article.pk)
+        previous = article.revisions.filter(pk__lt=revision.pk).order_by("-pk").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revision of “{article}”",
+            "opts": self.opts,
+            "original": article,
+            "revision": revision,
+            "previous": previous,
+            "changes": revisions.diff(previous.data if previous else None, revision.data),
+            "can_restore": can_restore,
+        }
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)

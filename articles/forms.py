@@ -1,12 +1,23 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from .editor import body_widget
 from .images import read_embedded_credit
-from .models import Article, Image
+from .models import Article, ArticleAuthor, Image
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The newsdesk's article form; ``can_publish`` is set per request by the admin."""
+
+    can_publish = False
+
+    minor_edit = forms.BooleanField(
+        label="Minor edit: don't show “Updated”",
+        required=False,
+        help_text="For a typo or a broken link: readers are not told the article changed.",
+    )
+
     class Meta:
         model = Article
         fields = [
@@ -15,7 +26,6 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "body",
             "featured_image",
-            "authors",
             "byline",
             "tags",
             "status",
@@ -23,6 +33,26 @@ class ArticleAdminForm(forms.ModelForm):
             "allow_comments",
         ]
         widgets = {"body": body_widget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.can_publish and "status" in self.fields:
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+            self.fields["status"].help_text = "Set “In review” when the article is ready."
+
+    def clean_status(self):
+        # The choices above already leave "published" out for reporters; this refuses
+        # it however the value arrives, and says why.
+        status = self.cleaned_data["status"]
+        if status == Article.Status.PUBLISHED and not self.can_publish:
+            raise forms.ValidationError(
+                "Only editors can publish or schedule articles: set “In review” instead."
+            )
+        return status
 
 
 class ImageForm(forms.ModelForm):
@@ -73,3 +103,21 @@ class ImageForm(forms.ModelForm):
         if not cleaned_data.get("credit") and isinstance(upload, UploadedFile):
             cleaned_data["credit"] = read_embedded_credit(upload)
         return cleaned_data
+
+
+class ArticleAuthorForm(forms.ModelForm):
+    """One row of the byline: an author and their place in it."""
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["author", "position"]
+
+    def validate_unique(self):
+        # Inline forms skip model constraints that include the article, so an author
+        # already on the article would reach the database as an IntegrityError; check
+        # it here and say so next to the field instead.
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError:
+            self.add_error("author", "This author is already in the byline.")

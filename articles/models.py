@@ -281,7 +281,12 @@ class ArticleQuerySet(models.QuerySet):
         """Fetch what article cards show in a fixed number of queries."""
         return (
             self.select_related("featured_image")
-            .prefetch_related("tags", "authors", "featured_image__renditions")
+            .prefetch_related(
+                "tags",
+                # The through rows, not plain users, so bylines keep the authors' order.
+                Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
+                "featured_image__renditions",
+            )
             .with_comment_count()
         )
 
@@ -306,6 +311,16 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("body_images", queryset=Image.objects.prefetch_related("renditions"))
         )
 
+    def for_page(self):
+        """Fetch what an article page shows: the card's data, body pictures, corrections."""
+        return self.for_listing().with_body_images().prefetch_related("corrections")
+
+    def visible_to(self, user):
+        """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(authors=user)
+
     def publish(self):
         """Publish these articles, keeping a scheduled or earlier publication time."""
         return self.update(
@@ -321,6 +336,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     # Edits to these fields after publication are what readers are told about.
@@ -357,7 +373,11 @@ class Article(models.Model):
     )
     tags = models.ManyToManyField(Tag, verbose_name="tags", blank=True, related_name="articles")
     authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="authors", blank=True, related_name="articles"
+        settings.AUTH_USER_MODEL,
+        verbose_name="authors",
+        blank=True,
+        related_name="articles",
+        through="ArticleAuthor",
     )
     byline = models.CharField(
         "byline",
@@ -391,19 +411,26 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_pub_idx")]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+        ]
 
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, minor_edit=False, **kwargs):
+        """Save, marking the article updated unless ``minor_edit`` (a typo fix) says not to."""
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.pk and self._changed_after_publication():
+        stored = self._stored_values() if self.pk else None
+        if stored and not minor_edit and self._changed_after_publication(stored):
             self.updated_at = timezone.now()
         super().save(*args, **kwargs)
         # Which library pictures the body shows: served from renditions, counted as uses.
         self.body_images.set(Image.objects.filter(file__in=body_image_names(self.body)))
+        if stored:
+            self._keep_old_address(stored)
 
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
@@ -426,25 +453,198 @@ class Article(models.Model):
         )
 
     @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def ordered_authors(self):
+        """Return the authors in byline order (uses the prefetch from ``for_listing``)."""
+        return [authorship.author for authorship in self.authorships.all()]
+
+    def set_authors(self, users):
+        """Make ``users`` the article's authors, in this order.
+
+        ``authors.add(user)`` appends one author; ``authors.set([...])`` with several
+        keeps no order (Django adds them as a set), so use this for a whole byline.
+        """
+        self.authorships.all().delete()
+        ArticleAuthor.objects.bulk_create(
+            [
+                ArticleAuthor(article=self, author=user, position=position)
+                for position, user in enumerate(dict.fromkeys(users))
+            ]
+        )
+
+    @property
     def display_byline(self):
         """Return the byline readers see: the override, or the authors' names."""
         if self.byline:
             return self.byline
-        names = [user.get_full_name() or user.get_username() for user in self.authors.all()]
+        names = [user.get_full_name() or user.get_username() for user in self.ordered_authors]
         if len(names) > 1:
             return f"{', '.join(names[:-1])} and {names[-1]}"
         return names[0] if names else ""
 
-    def _changed_after_publication(self):
-        """Return True if readers have seen this article and a field they see differs."""
-        stored = (
+    def _stored_values(self):
+        return (
             type(self)
             .objects.filter(pk=self.pk)
-            .values("status", "published_at", *self.READER_VISIBLE_FIELDS)
+            .values("status", "published_at", "slug", *self.READER_VISIBLE_FIELDS)
             .first()
         )
-        if stored is None or stored["status"] != self.Status.PUBLISHED:
-            return False
-        if stored["published_at"] is None or stored["published_at"] > timezone.now():
+
+    @staticmethod
+    def _was_public(stored):
+        return (
+            stored is not None
+            and stored["status"] == Article.Status.PUBLISHED
+            and stored["published_at"] is not None
+            and stored["published_at"] <= timezone.now()
+        )
+
+    def _changed_after_publication(self, stored=None):
+        """Return True if readers have seen this article and a field they see differs."""
+        if stored is None:
+            stored = self._stored_values()
+        if not self._was_public(stored):
             return False
         return any(stored[name] != getattr(self, name) for name in self.READER_VISIBLE_FIELDS)
+
+    def _keep_old_address(self, stored):
+        """Remember a slug readers may have linked to, so the old address still leads here.
+
+        A changed date needs nothing: the article page redirects a wrong date for a
+        known slug.
+        """
+        if self._was_public(stored) and stored["slug"] != self.slug:
+            ArticleRedirect.objects.update_or_create(
+                old_slug=stored["slug"], defaults={"article": self}
+            )
+
+
+class ArticleAuthor(models.Model):
+    """One author of an article, in byline order."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="authorships"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="author",
+        on_delete=models.CASCADE,
+        related_name="article_authorships",
+    )
+    # Equal positions fall back to the order authors were added, so plain
+    # ``article.authors.add(user)`` appends to the byline.
+    position = models.PositiveSmallIntegerField(
+        "position", default=0, help_text="Order in the byline: lower comes first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "author"
+        verbose_name_plural = "authors"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class AuthorProfile(models.Model):
+    """What an author's public page says about them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="user",
+        on_delete=models.CASCADE,
+        related_name="author_profile",
+    )
+    bio = models.TextField(
+        "short bio",
+        max_length=1000,
+        blank=True,
+        help_text="A few sentences shown on the author's page at /author/<username>/.",
+    )
+
+    class Meta:
+        verbose_name = "author profile"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Correction(models.Model):
+    """A note appended to a published article when it was wrong or unclear."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        "text", help_text="What was wrong and what is right, e.g. “An earlier version said …”."
+    )
+    created = models.DateTimeField("time", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        # Readers are told the article changed; the article's own save is skipped so a
+        # correction is not mistaken for an edit of its text.
+        if adding and self.article.status == Article.Status.PUBLISHED:
+            Article.objects.filter(pk=self.article_id).update(updated_at=self.created)
+            self.article.updated_at = self.created
+
+
+class ArticleRevision(models.Model):
+    """A snapshot of every field of an article, taken each time the newsdesk saves it."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="revisions"
+    )
+    created = models.DateTimeField("saved", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saved by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("note", max_length=255, blank=True)
+    data = models.JSONField("snapshot")
+
+    class Meta:
+        # Newest first; the id breaks ties between saves in the same microsecond.
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"{self.article_id} at {self.created:%Y-%m-%d %H:%M}"
+
+
+class ArticleRedirect(models.Model):
+    """An old slug of a published article; its old addresses answer with a 301."""
+
+    old_slug = models.SlugField("old slug", max_length=255, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name="article", on_delete=models.CASCADE, related_name="redirects"
+    )
+    created = models.DateTimeField("created", auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

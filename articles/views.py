@@ -1,12 +1,17 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from comments.views import comment_context
 
-from .models import Article, Tag
+from . import preview
+from .models import Article, ArticleRedirect, Correction, Tag
 
 
 class PublishedArticlesMixin:
@@ -53,13 +58,27 @@ class ArticleDetailView(DetailView):
     """One published article at its date permalink. Template: ``articles/article_detail.html``."""
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().with_body_images()
+        return Article.objects.published().for_page()
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # Costs a query only on the way to a 404: an old slug of a published
+            # article leads to its current address.
+            old_address = (
+                ArticleRedirect.objects.filter(
+                    old_slug=kwargs["slug"], article__in=Article.objects.published()
+                )
+                .select_related("article")
+                .first()
+            )
+            if old_address is None:
+                raise
+            return redirect(old_address.article, permanent=True)
         # The date in the address is the local publication date; another date for the
         # same slug is an old or mistyped link, so send readers to the right one.
         local_date = timezone.localtime(self.object.published_at).date()
@@ -76,3 +95,90 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(comment_context(self.request, self.object))
         return context
+
+
+class AuthorView(PublishedArticlesMixin, ListView):
+    """An author's page: their short bio, then their published articles, newest first.
+
+    Template: ``articles/author_detail.html``. Context: ``author``, ``bio``,
+    ``page_obj`` and ``article_list``. Authors with nothing published have no page,
+    so the site does not list staff accounts.
+    """
+
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            get_user_model().objects.select_related("author_profile"),
+            username=self.kwargs["username"],
+            is_active=True,
+        )
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        if not context["paginator"].count:
+            raise Http404("This author has no published articles.")
+        profile = getattr(self.author, "author_profile", None)
+        context["bio"] = profile.bio if profile else ""
+        return context
+
+
+class CorrectionsView(ListView):
+    """Every correction and clarification on a published article, newest first.
+
+    Template: ``articles/correction_list.html``.
+    """
+
+    paginate_by = settings.ARTICLES_PER_PAGE * 2
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-created", "-pk")
+        )
+
+
+def _render_preview(request, article, **context):
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "object": article, "preview": True, **context},
+    )
+    # A draft must never reach a search engine or a shared cache.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@staff_member_required
+def preview_article(request, pk):
+    """Show staff any article they may open in the newsdesk, exactly as readers will see it.
+
+    Template: ``articles/article_detail.html`` with ``preview`` set.
+    """
+    queryset = Article.objects.visible_to(request.user).for_page()
+    if not request.user.has_perm("articles.view_article"):
+        raise Http404("No such article.")
+    return _render_preview(request, get_object_or_404(queryset, pk=pk))
+
+
+@never_cache
+def preview_shared(request, token):
+    """Show an article to anyone holding a share link until the link expires."""
+    try:
+        article_id = preview.article_id_from_token(token)
+    except signing.SignatureExpired:
+        response = render(
+            request,
+            "articles/preview_expired.html",
+            {"hours": preview.link_hours()},
+            status=410,
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    except signing.BadSignature:
+        raise Http404("No such preview.") from None
+    article = get_object_or_404(Article.objects.for_page(), pk=article_id)
+    return _render_preview(request, article, shared=True)

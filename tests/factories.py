@@ -66,7 +66,7 @@ def make_article(tags=(), authors=(), **fields):
         fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
     article = Article.objects.create(**fields)
     article.tags.set(tags)
-    article.authors.set(authors)
+    article.set_authors(authors)
     return article
 
 
@@ -81,3 +81,48 @@ def make_comment(article=None, **fields):
     fields.setdefault("status", Comment.Status.APPROVED)
     fields.setdefault("ip_address", "192.0.2.1")
     return Comment.objects.create(article=article or make_article(), **fields)
+
+
+def inline_management_data(authors=(), corrections=(), article=None):
+    """Return the article admin's inline formsets as a browser posts them.
+
+    ``authors`` are users in byline order. With ``article``, its current authors are
+    posted as the form shows them: kept (re-ordered) if in ``authors``, else deleted.
+    ``corrections`` are new ``(kind, text)`` pairs.
+    """
+    existing = list(article.authorships.all()) if article is not None else []
+    order = {user.pk: position for position, user in enumerate(authors)}
+    rows = []
+    for authorship in existing:
+        row = {"id": authorship.pk, "author": authorship.author_id}
+        if authorship.author_id in order:
+            row["position"] = order.pop(authorship.author_id)
+        else:
+            row.update(position=authorship.position, DELETE="on")
+        rows.append(row)
+    rows += [{"author": user_id, "position": position} for user_id, position in order.items()]
+    data = {
+        "authorships-TOTAL_FORMS": str(len(rows)),
+        "authorships-INITIAL_FORMS": str(len(existing)),
+        "corrections-TOTAL_FORMS": str(len(corrections)),
+        "corrections-INITIAL_FORMS": "0",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"authorships-{index}-{name}"] = str(value)
+    now = timezone.localtime()
+    for index, (kind, text) in enumerate(corrections):
+        data[f"corrections-{index}-kind"] = kind
+        data[f"corrections-{index}-text"] = text
+        data[f"corrections-{index}-created_0"] = now.strftime("%Y-%m-%d")
+        data[f"corrections-{index}-created_1"] = now.strftime("%H:%M:%S")
+    return data
+
+
+def make_staff(group, **fields):
+    """Create a staff account in the named group ("Editors" or "Reporters")."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -274,3 +274,6 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
+# How long a signed preview share link works for someone without an account.
+PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)

@@ -3,7 +3,14 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article, Image
-from tests.factories import make_article, make_image, make_tag, make_upload, make_user
+from tests.factories import (
+    inline_management_data,
+    make_article,
+    make_image,
+    make_tag,
+    make_upload,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +31,7 @@ def _article_form(**overrides):
         "allow_comments": "on",
         "byline": "",
     }
+    data.update(inline_management_data())
     data.update(overrides)
     return data
 

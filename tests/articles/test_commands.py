@@ -142,6 +142,17 @@ def test_load_demo_with_demo_accounts_creates_an_editor_who_can_log_in(client):
         assert list(article.authors.all()) == [editor]
 
 
+def test_load_demo_with_demo_accounts_creates_a_reporter_who_cannot_publish(client):
+    output = run("load_demo", demo_accounts=True)
+    reporter = get_user_model().objects.get(username="reporter")
+    assert reporter.is_staff
+    assert reporter.groups.filter(name="Reporters").exists()
+    assert reporter.has_perm("articles.add_article")
+    assert not reporter.has_perm("articles.publish_article")
+    assert "Demo reporter: username reporter, password newsroom-reporter" in output
+    assert client.login(username="reporter", password="newsroom-reporter")
+
+
 def test_load_demo_resets_the_demo_password_each_run(client):
     run("load_demo", demo_accounts=True)
     editor = get_user_model().objects.get(username="editor")

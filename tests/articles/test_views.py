@@ -63,7 +63,8 @@ def test_article_page_shows_everything_readers_need(client):
     html = response.content.decode()
     assert "<h1>Council passes budget</h1>" in html
     assert "The vote was close." in html
-    assert "By Ana Ruiz" in html
+    author = article.ordered_authors[0]
+    assert f'By <a href="/author/{author.username}/" rel="author">Ana Ruiz</a>' in html
     assert "<figure" in html and "<figcaption>The vote" in html
     assert 'alt="Councillors at the vote"' in html
     assert "Photo: Reuters" in html
@@ -174,9 +175,10 @@ def test_article_query_count_is_fixed(client, django_assert_num_queries, tags_ea
     article = make_article(featured_image=make_image(), tags=tags, authors=authors, body=body)
     client.get(article.get_absolute_url())  # Makes the renditions once.
     # the article with its picture and approved-comment count (a subquery), its tags, its
-    # authors, the picture's renditions, the library pictures in the body, their
-    # renditions, and its visible comments (all of them, in one query: comments/views.py)
-    with django_assert_num_queries(7):
+    # authors (in byline order), the picture's renditions, the library pictures in the
+    # body, their renditions, its corrections, and its visible comments (all of them, in
+    # one query: comments/views.py)
+    with django_assert_num_queries(8):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

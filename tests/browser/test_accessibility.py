@@ -2,8 +2,7 @@ import pytest
 
 from tests.factories import make_article, make_image, make_tag
 
-# serialized_rollback restores the groups that migrations create, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

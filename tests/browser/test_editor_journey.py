@@ -9,13 +9,12 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.factories import make_picture_bytes, make_tag, make_user
 
-# serialized_rollback restores the groups that migrations create, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-editor-password"
 
 
 @pytest.fixture
-def editor():
+def editor(roles):
     user = make_user(username="desk", password=PASSWORD, is_staff=True, first_name="Dana")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
@@ -66,7 +65,7 @@ def test_editor_publishes_an_illustrated_article(live_server, page, editor, scre
     with page.expect_popup() as popup_info:
         page.locator("#add_id_featured_image").click()
     popup = popup_info.value
-    popup.get_by_label("File").set_input_files(str(picture))
+    popup.locator("#id_file").set_input_files(str(picture))
     popup.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")
     popup.get_by_label("Caption").fill("The first crossing of the season")
     popup.get_by_label("Credit").fill("Reuters")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.demo_content import DEMO_STORIES, make_demo_picture
 from articles.importer import find_or_create_tag, paragraphs_to_html
 from articles.models import Article, Image
+from articles.roles import ensure_demo_reporter
 
 DEMO_USERNAME = "editor"
 # Printed on every run and only ever created when settings.NEWSROOM_DEMO is on.
@@ -30,8 +31,9 @@ class Command(BaseCommand):
             "--demo-accounts",
             action="store_true",
             help=(
-                f"Also create the demo editor ({DEMO_USERNAME} / {DEMO_PASSWORD}) and make it "
-                "the stories' author. Refused unless settings.NEWSROOM_DEMO is on."
+                f"Also create the demo editor ({DEMO_USERNAME} / {DEMO_PASSWORD}) and reporter, "
+                "and make the editor the stories' author. Refused unless settings.NEWSROOM_DEMO "
+                "is on."
             ),
         )
         parser.add_argument(
@@ -49,6 +51,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             editor = self.ensure_demo_editor() if demo_accounts else None
+            reporter, reporter_password = ensure_demo_reporter() if demo_accounts else (None, "")
             created = present = 0
             now = timezone.now()
             for position, story in enumerate(DEMO_STORIES):
@@ -69,6 +72,10 @@ class Command(BaseCommand):
         )
         if editor is not None:
             self.stdout.write(f"Demo editor: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"Demo reporter: username {reporter.get_username()}, password {reporter_password}"
+                " (writes and submits for review; cannot publish)"
+            )
         if not base_url.endswith("/"):
             base_url += "/"
         self.stdout.write(f"Admin: {base_url}admin/")

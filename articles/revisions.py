@@ -1,0 +1,162 @@
+"""Article revisions: what is kept on each save, how two are compared, how one is restored.
+
+A revision is a JSON snapshot rather than a copy of the row so it survives later
+changes to the article's relations: the picture's caption and credit, the tags'
+and the authors' names are stored as they were when the article was saved.
+"""
+
+import difflib
+import re
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, ArticleAuthor, ArticleRevision, Image, Tag
+
+# Field order on the history page, with the labels editors know from the form.
+FIELD_LABELS = {
+    "headline": "Headline",
+    "slug": "Slug",
+    "standfirst": "Standfirst",
+    "body": "Body",
+    "featured_image": "Featured picture",
+    "authors": "Authors",
+    "byline": "Byline",
+    "tags": "Tags",
+    "status": "Status",
+    "published_at": "Publication date",
+    "updated_at": "Updated",
+    "allow_comments": "Allow comments",
+}
+_BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|li|blockquote|pre|figure|table|tr|ul|ol)>|<br\s*/?>)")
+
+
+def snapshot(article):
+    """Return every field of ``article``, its picture, tags and authors, as plain JSON."""
+    image = article.featured_image
+    return {
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "featured_image": None
+        if image is None
+        else {
+            "id": image.pk,
+            "alt_text": image.alt_text,
+            "caption": image.caption,
+            "credit": image.credit,
+        },
+        "tags": [{"id": tag.pk, "name": tag.name} for tag in article.tags.order_by("name")],
+        "authors": [
+            {
+                "id": authorship.author_id,
+                "username": authorship.author.get_username(),
+                "name": authorship.author.get_full_name(),
+            }
+            for authorship in ArticleAuthor.objects.filter(article=article).select_related("author")
+        ],
+        "byline": article.byline,
+        "status": article.status,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
+        "allow_comments": article.allow_comments,
+    }
+
+
+def record(article, user, note=""):
+    """Keep a revision of ``article`` as it is now in the database, saved by ``user``."""
+    return ArticleRevision.objects.create(
+        article=article,
+        user=user if user and user.is_authenticated else None,
+        note=note,
+        data=snapshot(article),
+    )
+
+
+def _lines(name, value):
+    """Return a field's value as the lines a diff compares."""
+    if value is None or value == "" or value == []:
+        return []
+    if name == "body":
+        return [line for line in _BLOCK_END.sub(r"\1\n", value).splitlines() if line.strip()]
+    if name == "featured_image":
+        return [
+            f"Picture #{value['id']}: {value['alt_text']}",
+            f"Caption: {value['caption']}",
+            f"Credit: {value['credit']}",
+        ]
+    if name == "tags":
+        return [tag["name"] for tag in value]
+    if name == "authors":
+        return [author["name"] or author["username"] for author in value]
+    if name == "status":
+        return [Article.Status(value).label if value in Article.Status.values else value]
+    if name == "allow_comments":
+        return ["Yes" if value else "No"]
+    return str(value).splitlines()
+
+
+def diff(old, new):
+    """Compare two snapshots; return the changed fields with their line-by-line diff.
+
+    Each item is ``(label, lines)`` where a line is ``(kind, text)`` and kind is
+    ``"removed"``, ``"added"`` or ``"same"``. The text is left for the template to
+    escape.
+    """
+    changes = []
+    for name, label in FIELD_LABELS.items():
+        before, after = _lines(name, (old or {}).get(name)), _lines(name, new.get(name))
+        if before == after:
+            continue
+        lines = []
+        for line in difflib.ndiff(before, after):
+            code, text = line[:2], line[2:]
+            if code == "- ":
+                lines.append(("removed", text))
+            elif code == "+ ":
+                lines.append(("added", text))
+            elif code == "  ":
+                lines.append(("same", text))
+        changes.append((label, lines))
+    return changes
+
+
+@transaction.atomic
+def restore_as_draft(article, revision, user):
+    """Put ``revision``'s content back into ``article`` as a draft, keeping its address.
+
+    The slug and publication date stay as they are, so links keep working; the
+    picture, tags and authors come back where they still exist. Pictures in the
+    library are shared, so their current caption and credit are left alone. Return
+    the names of what could not be restored.
+    """
+    data = revision.data
+    missing = []
+    article.headline = data["headline"]
+    article.standfirst = data["standfirst"]
+    article.body = data["body"]
+    article.byline = data["byline"]
+    article.allow_comments = data["allow_comments"]
+    article.status = Article.Status.DRAFT
+    image = data["featured_image"]
+    article.featured_image = None
+    if image:
+        article.featured_image = Image.objects.filter(pk=image["id"]).first()
+        if article.featured_image is None:
+            missing.append(f"picture “{image['alt_text']}”")
+    article.save()
+    tags = Tag.objects.filter(pk__in=[tag["id"] for tag in data["tags"]])
+    article.tags.set(tags)
+    missing += [tag["name"] for tag in data["tags"] if tag["id"] not in {t.pk for t in tags}]
+    users = get_user_model().objects.in_bulk([author["id"] for author in data["authors"]])
+    article.set_authors(users[author["id"]] for author in data["authors"] if author["id"] in users)
+    missing += [
+        author["name"] or author["username"]
+        for author in data["authors"]
+        if author["id"] not in users
+    ]
+    when = timezone.localtime(revision.created).strftime("%Y-%m-%d %H:%M")
+    record(article, user, note=f"Restored as a draft from the revision of {when}")
+    return missing
