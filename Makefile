@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Re-install only when the declared or pinned dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check-deploy bench install clean
+.PHONY: run test test-fast test-browser browser-tools audit lint format check-deploy bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,26 @@ run: $(STAMP)
 	$(MANAGE) load_demo --demo-accounts --base-url http://127.0.0.1:$(PORT)/
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+# axe-core (accessibility tests) and Lighthouse (make audit), from the npm registry, into
+# the git-ignored tools/browser/node_modules. Without npm the browser tests say how to get it.
+BROWSER_TOOLS := tools/browser/node_modules/.installed
+$(BROWSER_TOOLS): tools/browser/package.json tools/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tools/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+browser-tools: $(BROWSER_TOOLS)
+
+# Everything: unit, integration and real-browser tests.
+test: $(STAMP) $(BROWSER_TOOLS)
 	$(BIN)/pytest
+
+# Everything but the real-browser tests (about 20 seconds).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not browser"
+
+test-browser: $(STAMP) $(BROWSER_TOOLS)
+	$(BIN)/pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -38,6 +38,11 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
+    browser_items = [
+        item for item in items if "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+    ]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
     missing = []
     if not Path(CHROMIUM).exists():
         missing.append(
@@ -48,9 +53,8 @@ def pytest_collection_modifyitems(config, items):
     if not missing:
         return
     skip = pytest.mark.skip(reason="; ".join(missing))
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(skip)
+    for item in browser_items:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
