@@ -27,6 +27,7 @@ from .templatetags.articles_tags import picture
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
