@@ -321,6 +321,15 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(authors=user)
 
+    def next_publication_time(self):
+        """Return when the next scheduled article goes live, or None if none is waiting."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def publish(self):
         """Publish these articles, keeping a scheduled or earlier publication time."""
         return self.update(

@@ -1,19 +1,23 @@
 from django.urls import path
 
+from newsroom.pagecache import cache_public_page
+
 from . import views
 
 app_name = "articles"
 
+# Public pages are served from the page cache to anonymous readers (newsroom/pagecache.py);
+# previews never are.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path(
         "<int:year>/<str:month>/<str:day>/<slug:slug>/",
-        views.ArticleDetailView.as_view(),
+        cache_public_page(views.ArticleDetailView.as_view()),
         name="detail",
     ),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
-    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("tag/<slug:slug>/", cache_public_page(views.TagView.as_view()), name="tag"),
+    path("author/<str:username>/", cache_public_page(views.AuthorView.as_view()), name="author"),
+    path("corrections/", cache_public_page(views.CorrectionsView.as_view()), name="corrections"),
     path("preview/<int:pk>/", views.preview_article, name="preview"),
     path("preview/shared/<str:token>/", views.preview_shared, name="preview-shared"),
 ]

@@ -4,8 +4,9 @@ Usage: ``.venv/bin/python bench/run.py [--seconds 10] [--workers 4] [--connectio
 (or ``make bench``). It builds a throwaway SQLite site with the demo content, serves it
 with gunicorn and the production settings on 127.0.0.1, loads each page with wrk (or a
 small threaded client where wrk is not installed) and prints requests per second for
-each page and its ratio to the bare response. Timings vary with the machine; the ratios
-are what to compare between changes. Nothing here asserts a time.
+each page and its ratio to the bare response: once as anonymous readers get it (the page
+cache), once fully rendered on every request (the page cache off). Timings vary with the
+machine; the ratios are what to compare between changes. Nothing here asserts a time.
 """
 
 import argparse
@@ -84,6 +85,16 @@ def load_with_threads(url, seconds, connections):
     return sum(counts) / seconds, sum(errors)
 
 
+def start_server(env, workers):
+    """Start gunicorn with the production settings on a free port; return (process, port)."""
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+    command = [gunicorn, "bench.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    wait_for(port)
+    return server, port
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
@@ -103,9 +114,11 @@ def main():
         SQLITE_PATH=str(workdir / "bench.sqlite3"),
         MEDIA_ROOT=str(workdir / "media"),
         STATIC_ROOT=str(workdir / "static"),
+        CACHE_URL=f"file://{workdir / 'cache'}",
         PYTHONPATH=str(ROOT),
     )
-    server = None
+    load = load_with_wrk if shutil.which("wrk") else load_with_threads
+    results = {}
     try:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo")
@@ -116,49 +129,42 @@ def main():
         if probe.returncode:
             raise SystemExit(probe.stderr)
         pages = json.loads(probe.stdout)
-        port = free_port()
-        gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "bench.wsgi",
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_for(port)
-        load = load_with_wrk if shutil.which("wrk") else load_with_threads
-        results = {}
-        for name, path in [("bare Django", "/bench/bare/"), *pages.items()]:
-            url = f"http://127.0.0.1:{port}{path}"
-            load(url, 1, args.connections)  # warm up: renditions, caches, connections
-            rate, errors = load(url, args.seconds, args.connections)
-            results[name] = {"path": path, "requests_per_second": round(rate, 1), "errors": errors}
-        floor = results["bare Django"]["requests_per_second"]
-        print(f"\n{'page':<14}{'path':<44}{'req/s':>9}{'ratio':>8}{'errors':>8}")
-        for name, row in results.items():
-            row["ratio_to_bare"] = round(row["requests_per_second"] / floor, 3)
-            print(
-                f"{name:<14}{row['path']:<44}{row['requests_per_second']:>9.1f}"
-                f"{row['ratio_to_bare']:>8.3f}{row['errors']:>8}"
-            )
-        print(
-            f"\nload generator: {load.__name__}, {args.workers} gunicorn workers, "
-            f"{args.connections} connections, {args.seconds}s a page, {os.cpu_count()} cores"
-        )
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2))
+        # Readers without cookies get the page cache; the second pass measures a full
+        # render of every page, as for a reader with a session or comment cookies.
+        passes = [("", {"PAGE_CACHE_SECONDS": "300"}), (" (render)", {"PAGE_CACHE_SECONDS": "0"})]
+        for suffix, overrides in passes:
+            server, port = start_server({**env, **overrides}, args.workers)
+            try:
+                targets = [("bare Django", "/bench/bare/")] if not suffix else []
+                for name, path in [*targets, *pages.items()]:
+                    url = f"http://127.0.0.1:{port}{path}"
+                    load(url, 1, args.connections)  # warm up: renditions, caches, connections
+                    rate, errors = load(url, args.seconds, args.connections)
+                    results[name + suffix] = {
+                        "path": path,
+                        "requests_per_second": round(rate, 1),
+                        "errors": errors,
+                    }
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
     finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+
+    floor = results["bare Django"]["requests_per_second"]
+    print(f"\n{'page':<20}{'req/s':>9}{'ratio':>8}{'errors':>8}  path")
+    for name, row in results.items():
+        row["ratio_to_bare"] = round(row["requests_per_second"] / floor, 3)
+        print(
+            f"{name:<20}{row['requests_per_second']:>9.1f}{row['ratio_to_bare']:>8.3f}"
+            f"{row['errors']:>8}  {row['path']}"
+        )
+    print(
+        f"\nload generator: {load.__name__}, {args.workers} gunicorn workers, "
+        f"{args.connections} connections, {args.seconds}s a page, {os.cpu_count()} cores"
+    )
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
 
 
 # Runs inside the benchmark's environment to find a real article and tag to load.

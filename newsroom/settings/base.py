@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.pagecache.InvalidateOnWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +129,26 @@ else:
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# The cache holds whole public pages for anonymous readers (newsroom/pagecache.py). The
+# default is a folder on disk, which every gunicorn worker on the machine shares.
+CACHE_URL = os.environ.get("CACHE_URL", f"file://{BASE_DIR / '.cache' / 'pages'}")
+if CACHE_URL.startswith("file://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with file:// or locmem://; got {CACHE_URL!r}."
+    )
+# How long a public page may be served from the cache; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

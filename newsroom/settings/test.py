@@ -27,3 +27,8 @@ if not os.environ.get("DATABASE_URL"):
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test starts with an empty in-memory cache (conftest.py), and the page cache is off
+# so that query budgets measure real renders; tests/test_pagecache.py turns it on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_SECONDS = 0

@@ -16,6 +16,7 @@ from articles.importer import (
     parse_story,
 )
 from articles.models import Article, Image
+from newsroom import pagecache
 
 
 class Command(BaseCommand):
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             )
 
         with transaction.atomic():
+            # Readers see the new content at once, not when cached pages expire.
+            transaction.on_commit(pagecache.invalidate)
             image = self.create_image(story, options["image"])
             article = Article.objects.create(
                 headline=story.headline,

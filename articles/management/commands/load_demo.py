@@ -11,6 +11,7 @@ from articles.demo_content import DEMO_STORIES, make_demo_picture
 from articles.importer import find_or_create_tag, paragraphs_to_html
 from articles.models import Article, Image
 from articles.roles import ensure_demo_reporter
+from newsroom import pagecache
 
 DEMO_USERNAME = "editor"
 # Printed on every run and only ever created when settings.NEWSROOM_DEMO is on.
@@ -50,6 +51,8 @@ class Command(BaseCommand):
                 "when settings.NEWSROOM_DEMO is True (the dev and test settings)."
             )
         with transaction.atomic():
+            # Readers see the new content at once, not when cached pages expire.
+            transaction.on_commit(pagecache.invalidate)
             editor = self.ensure_demo_editor() if demo_accounts else None
             reporter, reporter_password = ensure_demo_reporter() if demo_accounts else (None, "")
             created = present = 0
