@@ -1,0 +1,254 @@
+"""The picture library: images, and the renditions readers download."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models.fields.files import ImageFieldFile
+from django.db.models.functions import Coalesce
+
+from .. import images
+from ..images import image_upload_to, inspect_image, validate_image_file, validate_upload_name
+
+logger = logging.getLogger(__name__)
+
+
+class UprightImageFieldFile(ImageFieldFile):
+    def _get_image_dimensions(self):
+        # Width and height as readers see the picture: a portrait photo stored sideways
+        # with an EXIF orientation is portrait on the page and in the admin.
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                self._dimensions_cache = images.upright_size(self)
+            finally:
+                if close:
+                    self.close()
+        return self._dimensions_cache
+
+
+class UprightImageField(models.ImageField):
+    attr_class = UprightImageFieldFile
+
+
+class Image(models.Model):
+    file = UprightImageField(
+        "file",
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[validate_upload_name, validate_image_file],
+        help_text="A JPEG, PNG, WebP or GIF picture.",
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    caption = models.CharField("caption", max_length=500, blank=True)
+    credit = models.CharField(
+        "credit", max_length=250, blank=True, help_text="Who took the picture, e.g. Reuters."
+    )
+    # The size readers see: after the photo's EXIF orientation is applied.
+    width = models.PositiveIntegerField("width", editable=False, default=0)
+    height = models.PositiveIntegerField("height", editable=False, default=0)
+    file_size = models.PositiveBigIntegerField("file size", editable=False, default=0)
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject is, from 0 (left edge) to 1 (right edge). "
+        "Cropped versions (cards, thumbnails) keep it in frame.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject is, from 0 (top edge) to 1 (bottom edge).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="uploaded by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        # Only a new upload needs decoding; inspect_image refuses anything that is not
+        # a complete picture, whatever path it came by (admin, editor, commands).
+        new_upload = bool(self.file) and not self.file._committed
+        if new_upload:
+            self._detected_format = inspect_image(self.file)
+            self.file_size = self.file.size
+        if self.file and not (self.width and self.height):
+            # file.save(name, ContentFile(data)) leaves Django without a name to measure
+            # the picture by; measure it here so every path records its size.
+            with self.file.open("rb") as stored:
+                self.width, self.height = images.upright_size(stored)
+                self.file_size = self.file_size or self.file.size
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            # The file reaches storage before the row; leave nothing half-made behind.
+            if new_upload and self.file._committed and self.file.name:
+                self.file.storage.delete(self.file.name)
+            raise
+
+    def get_absolute_url(self):
+        return self.file.url
+
+    def renditions_for(self, crop="", max_width=None):
+        """Return this picture's renditions for ``crop``, making any that are missing.
+
+        Return a dict: ``webp`` and ``fallback`` (lists of renditions, narrowest first)
+        and ``fallback_format``. Renditions already fetched (prefetch ``renditions``)
+        cost no query; missing ones are made once, and later page views find them.
+        """
+        box = images.crop_box((self.width or 1, self.height or 1), crop, self.focal_x, self.focal_y)
+        widths = images.rendition_widths(box[2] - box[0], max_width)
+        known = [r for r in self._known_renditions() if r.crop == crop]
+        fallback_format = next((r.format for r in known if r.format != "webp"), None)
+        have = {(r.format, r.width) for r in known}
+        if any(
+            ("webp", width) not in have or (fallback_format, width) not in have for width in widths
+        ):
+            known += self._make_renditions(crop, widths, have)
+            fallback_format = next((r.format for r in known if r.format != "webp"), None)
+        by_format = {"webp": [], "fallback": []}
+        for rendition in sorted(known, key=lambda r: r.width):
+            if rendition.width in widths:
+                by_format["webp" if rendition.format == "webp" else "fallback"].append(rendition)
+        by_format["fallback_format"] = fallback_format
+        return by_format
+
+    def create_renditions(self):
+        """Make every rendition the site's templates use (after an upload commits)."""
+        for crop, max_width in images.STANDARD_RENDITIONS:
+            try:
+                self.renditions_for(crop, max_width)
+            except Exception:
+                logger.exception("Could not make renditions of image %s.", self.pk)
+
+    def discard_renditions(self, crops_only=False):
+        """Forget renditions (all, or only the crops) so they are made again from the file."""
+        renditions = self.renditions.exclude(crop="") if crops_only else self.renditions.all()
+        names = list(renditions.values_list("file", flat=True))
+        renditions.delete()
+        self.__dict__.pop("_renditions", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        storage = self.file.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def stored_file_names(self):
+        """Return the names of every file this picture has in storage."""
+        return [self.file.name, *self.renditions.values_list("file", flat=True)]
+
+    def _known_renditions(self):
+        if "_renditions" not in self.__dict__:
+            self._renditions = list(self.renditions.all())
+        return self._renditions
+
+    def _make_renditions(self, crop, widths, have):
+        storage = self.file.storage
+        with self.file.open("rb") as source:
+            picture = images.open_for_renditions(source)
+        fallback = images.fallback_format(picture)
+        stem = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        crop_part = crop.replace(":", "x") + "-" if crop else ""
+        made = []
+        for width in widths:
+            for image_format in ("webp", fallback):
+                if (image_format, width) in have:
+                    continue
+                result = images.make_rendition(
+                    picture, crop, width, image_format, (self.focal_x, self.focal_y)
+                )
+                # A random part keeps two racing processes from writing the same name,
+                # even on object storage configured to overwrite.
+                name = storage.save(
+                    f"renditions/{stem}/{crop_part}{width}-{uuid.uuid4().hex[:8]}"
+                    f".{images.RENDITION_EXTENSIONS[image_format]}",
+                    ContentFile(result.content),
+                )
+                made.append(self._record_rendition(result, name, storage))
+        self._known_renditions().extend(made)
+        return made
+
+    def _record_rendition(self, result, name, storage):
+        try:
+            with transaction.atomic():
+                return Rendition.objects.create(
+                    image=self,
+                    crop=result.crop,
+                    width=result.width,
+                    format=result.format,
+                    height=result.height,
+                    file=name,
+                )
+        except IntegrityError:
+            # Another request made the same rendition first: use theirs, drop ours.
+            storage.delete(name)
+            return Rendition.objects.get(
+                image=self, crop=result.crop, width=result.width, format=result.format
+            )
+
+
+def articles_using_image():
+    """Return an expression counting the articles that show an image (featured or in body)."""
+    from .article import Article  # Articles refer to images, so import at call time.
+
+    using = Article.objects.filter(
+        Q(featured_image=OuterRef("pk")) | Q(body_images=OuterRef("pk"))
+    ).order_by()
+    count = Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+    return Coalesce(
+        Subquery(using.annotate(n=count).values("n")[:1], output_field=models.IntegerField()),
+        0,
+    )
+
+
+class Rendition(models.Model):
+    """One resized, re-encoded, metadata-free copy of an Image: what readers download."""
+
+    image = models.ForeignKey(
+        Image, verbose_name="image", on_delete=models.CASCADE, related_name="renditions"
+    )
+    crop = models.CharField("crop", max_length=10, blank=True)
+    width = models.PositiveIntegerField("width")
+    height = models.PositiveIntegerField("height")
+    format = models.CharField("format", max_length=10)
+    file = models.FileField("file", max_length=255)
+    created = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "crop", "width", "format"], name="one_rendition_per_size"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.crop or 'full'} {self.width}w {self.format}"
+
+    @property
+    def url(self):
+        return self.file.url
+
+    @property
+    def mime_type(self):
+        return images.MIME_TYPES[self.format]
