@@ -88,6 +88,7 @@ class ArticleDetailView(DetailView):
             raise Http404("No such date.") from None
         if requested != (local_date.year, local_date.month, local_date.day):
             return redirect(self.object, permanent=True)
+        self.object.fetch_pictures()
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 
@@ -141,6 +142,7 @@ class CorrectionsView(ListView):
 
 
 def _render_preview(request, article, **context):
+    article.fetch_pictures()
     response = render(
         request,
         "articles/article_detail.html",

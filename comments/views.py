@@ -89,9 +89,10 @@ def post_comment(request, article_id):
     reason beside the form, the reader's text still in it, and the status code that
     says why (see ``comments.posting.post_comment``).
     """
-    article = get_object_or_404(Article.objects.published().for_listing(), pk=article_id)
+    article = get_object_or_404(Article.objects.published().for_page(), pk=article_id)
     outcome = posting.post_comment(article, request.POST, request)
     if not outcome.ok:
+        article.fetch_pictures()
         context = {"article": article, "object": article}
         context.update(comment_context(request, article, form=outcome.form))
         response = render(

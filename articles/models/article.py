@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -37,13 +37,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Fetch what article cards show in a fixed number of queries."""
+        return self.with_card_data().prefetch_related("featured_image__renditions")
+
+    def with_card_data(self):
+        """Fetch the picture, tags, byline and comment count, leaving out renditions."""
         return (
             self.select_related("featured_image")
             .prefetch_related(
                 "tags",
                 # The through rows, not plain users, so bylines keep the authors' order.
                 Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
-                "featured_image__renditions",
             )
             .with_comment_count()
         )
@@ -63,15 +66,9 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
 
-    def with_body_images(self):
-        """Also fetch the library pictures in the body, with their renditions."""
-        return self.prefetch_related(
-            Prefetch("body_images", queryset=Image.objects.prefetch_related("renditions"))
-        )
-
     def for_page(self):
-        """Fetch what an article page shows: the card's data, body pictures, corrections."""
-        return self.for_listing().with_body_images().prefetch_related("corrections")
+        """Fetch what an article page shows but its pictures (``Article.fetch_pictures``)."""
+        return self.with_card_data().prefetch_related("corrections")
 
     def visible_to(self, user):
         """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""
@@ -255,6 +252,18 @@ class Article(models.Model):
         if len(names) > 1:
             return f"{', '.join(names[:-1])} and {names[-1]}"
         return names[0] if names else ""
+
+    def fetch_pictures(self):
+        """Fetch the featured and body pictures' renditions for the article page.
+
+        One query for every rendition, featured or in the body, and one more for the
+        library pictures in the body only when the body shows a picture at all.
+        """
+        pictures = [self.featured_image] if self.featured_image else []
+        if "<img" in self.body:
+            prefetch_related_objects([self], "body_images")
+            pictures += self.body_images.all()
+        prefetch_related_objects(pictures, "renditions")
 
     def _stored_values(self):
         return (

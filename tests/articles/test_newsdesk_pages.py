@@ -237,10 +237,9 @@ def test_article_page_query_count_is_fixed_with_corrections(
     article = make_article(tags=[make_tag()], authors=[make_user()])
     for _ in range(count):
         Correction.objects.create(article=article, text="A note.")
-    # the article (with its picture and approved-comment count), its tags, its authors,
-    # the library pictures in its body (none, so no renditions query), its corrections,
-    # its visible comments
-    with django_assert_num_queries(6):
+    # the article (with its approved-comment count), its tags, its authors, its
+    # corrections, its visible comments; no picture, so no picture queries
+    with django_assert_num_queries(5):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
