@@ -1,6 +1,8 @@
 """Settings for the test suite (pytest-django uses these; see pyproject.toml)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from .base import *  # noqa: F403
@@ -25,6 +27,8 @@ if not os.environ.get("DATABASE_URL"):
     }
 # Serve static files from the app folders, as in development, without collectstatic.
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+for _folder in (MEDIA_ROOT, STATIC_ROOT):
+    atexit.register(shutil.rmtree, _folder, True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
