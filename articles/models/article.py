@@ -67,8 +67,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
 
     def for_page(self):
-        """Fetch what an article page shows but its pictures (``Article.fetch_pictures``)."""
-        return self.with_card_data().prefetch_related("corrections")
+        """Fetch what an article page shows but its pictures (``Article.fetch_pictures``).
+
+        Corrections are only counted here: most articles have none, and the page asks
+        for them only when the count says there are some.
+        """
+        corrections = (
+            Correction.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.with_card_data().annotate(
+            correction_count=Coalesce(Subquery(corrections), 0)
+        )
 
     def visible_to(self, user):
         """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""

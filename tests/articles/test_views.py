@@ -174,11 +174,11 @@ def test_article_query_count_is_fixed(client, django_assert_num_queries, tags_ea
     body = "".join(f'<p><img src="{image.file.url}" alt="In the body"></p>' for image in pictures)
     article = make_article(featured_image=make_image(), tags=tags, authors=authors, body=body)
     client.get(article.get_absolute_url())  # Makes the renditions once.
-    # the article with its picture and approved-comment count (a subquery), its tags, its
-    # authors (in byline order), its corrections, its visible comments (all of them, in
-    # one query: comments/views.py), the library pictures in the body, and the
-    # renditions of every picture, featured or in the body, in one query
-    with django_assert_num_queries(7):
+    # the article with its picture and approved-comment and correction counts
+    # (subqueries), its tags, its authors (in byline order), its visible comments (all
+    # of them, in one query: comments/views.py), the library pictures in the body, and
+    # the renditions of every picture, featured or in the body, in one query
+    with django_assert_num_queries(6):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -187,9 +187,8 @@ def test_article_without_body_pictures_skips_the_body_picture_query(
 ):
     article = make_article(featured_image=make_image(), body="<p>Words only.</p>")
     client.get(article.get_absolute_url())  # Makes the renditions once.
-    # the article, its tags, its authors, its corrections, its comments, the featured
-    # picture's renditions
-    with django_assert_num_queries(6):
+    # the article, its tags, its authors, its comments, the featured picture's renditions
+    with django_assert_num_queries(5):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
