@@ -79,9 +79,7 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(total=Count("pk"))
             .values("total")
         )
-        return self.with_card_data().annotate(
-            correction_count=Coalesce(Subquery(corrections), 0)
-        )
+        return self.with_card_data().annotate(correction_count=Coalesce(Subquery(corrections), 0))
 
     def visible_to(self, user):
         """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""
