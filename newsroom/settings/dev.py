@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
+# While templates and code change under DEBUG, cached pages would hide the change.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 # A fixed key is fine for a demo on 127.0.0.1; prod.py refuses to start without its own.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
