@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import env_bool, env_int, env_list
 
 DEBUG = env_bool("DEBUG", True)
 # While templates and code change under DEBUG, cached pages would hide the change.
