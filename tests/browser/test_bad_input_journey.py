@@ -49,6 +49,8 @@ def test_reader_sees_why_a_comment_is_refused_and_keeps_the_text(
     email.fill("grace at example dot org")
     page.get_by_role("button", name="Post Comment").click()
     expect_error_beside(page, email, "Please enter a valid email address.")
+    # Marked by more than the words: a border in the accent colour.
+    expect(email).to_have_css("border-top-color", "rgb(139, 26, 26)")
     expect(comment).to_have_value("Evenings matter most to people who work.\nPlease reconsider.")
     expect(name).to_have_value("Grace")
     expect(email).to_have_value("grace at example dot org")

@@ -64,5 +64,9 @@ def test_reporter_submits_for_review_and_editor_publishes(
     page.goto(live_server.url + "/")
     expect(page.locator("#lead-headline")).to_have_text(HEADLINE)
     expect(page.locator(".lead .meta")).to_contain_text("Rosa")
+    # With no picture, the standfirst sits under the headline, not in a column beside it.
+    headline = page.locator("#lead-headline").bounding_box()
+    standfirst = page.locator(".lead .standfirst").bounding_box()
+    assert standfirst["y"] >= headline["y"] + headline["height"]
     screenshot(page, "home")
     editor_context.close()
