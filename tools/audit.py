@@ -22,6 +22,7 @@ LIGHTHOUSE = ROOT / "tools/browser/node_modules/.bin/lighthouse"
 REPORTS = ROOT / "artifacts/lighthouse"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+ATTEMPTS = 3
 # An article's permalink: /YYYY/MM/DD/slug/ (articles/urls.py).
 ARTICLE_LINK = re.compile(r'href="(/\d{4}/\d{2}/\d{2}/[\w-]+/)"')
 
@@ -37,7 +38,7 @@ def find_article(base_url):
 
 
 def run_lighthouse(url, report):
-    """Run Lighthouse on ``url`` and return its category scores, out of 100."""
+    """Run Lighthouse on ``url``; return its category scores out of 100, or None."""
     environment = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     command = [
         str(LIGHTHOUSE),
@@ -48,7 +49,15 @@ def run_lighthouse(url, report):
         f"--output-path={report}",
         "--quiet",
     ]
-    subprocess.run(command, check=True, env=environment)  # noqa: S603
+    # Lighthouse now and then loses the trace of a load on a busy machine (NO_NAVSTART);
+    # another try gets it.
+    for attempt in range(ATTEMPTS):
+        finished = subprocess.run(command, env=environment, check=False)  # noqa: S603
+        if finished.returncode == 0:
+            break
+        print(f"Lighthouse failed on {url} (attempt {attempt + 1} of {ATTEMPTS}).")
+    else:
+        return None
     categories = json.loads(report.read_text())["categories"]
     # A category Lighthouse could not score (an error page, say) has a score of null.
     return {name: round((categories[name]["score"] or 0) * 100) for name in TARGETS}
@@ -66,6 +75,9 @@ def main():
     failures = []
     for name, url in pages.items():
         scores = run_lighthouse(url, REPORTS / f"{name}.json")
+        if scores is None:
+            failures.append(f"{name}: Lighthouse could not audit {url}")
+            continue
         print(f"{name:<10}" + "".join(f"{scores[c]:>16}" for c in TARGETS))
         failures += [
             f"{name} {category} {scores[category]} < {target}"
