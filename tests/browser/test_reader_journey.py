@@ -48,10 +48,10 @@ def test_reader_comment_is_moderated_approved_and_answered(
     expect(ada.get_by_role("heading", name="Leave a Reply")).to_be_visible()
     fill_reply_form(ada, "About time: the wall has leaked for years.", "Ada", "ada@example.org")
     ada.get_by_role("button", name="Post Comment").click()
-    expect(ada).to_have_url(f"{url}#comment-{Comment.objects.get().pk}")
     first = comment_by(ada, "Ada")
     expect(first).to_contain_text("About time: the wall has leaked for years.")
     expect(first).to_contain_text(AWAITING)
+    expect(ada).to_have_url(f"{url}#comment-{Comment.objects.get().pk}")
     # Not approved yet, so there is nothing to reply to.
     expect(first.get_by_role("link", name="Reply to Ada")).to_have_count(0)
 
@@ -86,6 +86,7 @@ def test_reader_comment_is_moderated_approved_and_answered(
     )
     ada.get_by_label(SAVE_ME).check()
     ada.get_by_role("button", name="Post Comment").click()
+    expect(ada.get_by_role("heading", name="2 comments")).to_be_visible()
 
     reply = Comment.objects.get(parent__isnull=False)
     # An author with an approved comment is trusted: the reply is shown at once.
