@@ -45,6 +45,13 @@ test-fast: $(STAMP)
 test-browser: $(STAMP) $(BROWSER_TOOLS)
 	$(BIN)/pytest -m browser
 
+# Lighthouse scores of the running site's home and article pages (start it with make run),
+# JSON reports in artifacts/lighthouse/. Targets: 100 accessibility, best practices and
+# SEO; 95 performance. AUDIT_URL=http://host:port audits another running site.
+AUDIT_URL ?= http://127.0.0.1:$(PORT)
+audit: $(BROWSER_TOOLS)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PYTHON) tools/audit.py $(AUDIT_URL)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

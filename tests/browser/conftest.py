@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses ORM
 # calls made beside one; the calls here are synchronous and safe. (tests/test_settings.py
@@ -121,3 +122,17 @@ def roles(transactional_db):
     for app_label, name, function in ROLE_MIGRATIONS:
         state = loader.project_state((app_label, name), at_end=True)
         getattr(import_module(f"{app_label}.migrations.{name}"), function)(state.apps, None)
+
+
+@pytest.fixture
+def admin_login(live_server):
+    """Return a function that logs a page in to the admin and waits for its index."""
+
+    def log_in(page, username, password):
+        page.goto(live_server.url + "/admin/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Newsdesk")).to_be_visible()
+
+    return log_in

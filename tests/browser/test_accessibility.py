@@ -1,6 +1,10 @@
-import pytest
+import re
 
-from tests.factories import make_article, make_image, make_tag
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import AuthorProfile, Correction
+from tests.factories import make_article, make_comment, make_image, make_tag, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -8,7 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def site():
     tag = make_tag(name="Council", slug="council", description="Town hall news.")
+    reporter = make_user(username="rosa", first_name="Rosa", last_name="Park", is_staff=True)
+    AuthorProfile.objects.create(user=reporter, bio="Rosa covers the town hall.")
     article = make_article(
+        authors=[reporter],
         headline="Budget approved",
         standfirst="A close vote.",
         body="<p>Text with <a href='https://example.org'>a link</a>.</p><blockquote>"
@@ -17,7 +24,9 @@ def site():
         tags=[tag],
     )
     make_article(headline="Second story", featured_image=make_image(), tags=[tag])
-    return {"article": article, "tag": tag}
+    Correction.objects.create(article=article, text="The vote was 7 to 5, not 8 to 4.")
+    comment = make_comment(article, name="Ada", text="Long overdue.")
+    return {"article": article, "tag": tag, "author": reporter, "comment": comment}
 
 
 def test_public_pages_have_no_wcag_violations(live_server, page, axe, site):
@@ -25,6 +34,8 @@ def test_public_pages_have_no_wcag_violations(live_server, page, axe, site):
         "home": "/",
         "article": site["article"].get_absolute_url(),
         "tag": site["tag"].get_absolute_url(),
+        "author": "/author/rosa/",
+        "corrections": "/corrections/",
         "404": "/no/such/page/",
     }
     found = {}
@@ -34,6 +45,17 @@ def test_public_pages_have_no_wcag_violations(live_server, page, axe, site):
         if violations:
             found[name] = violations
     assert found == {}
+
+
+def test_comment_error_page_has_no_wcag_violations(live_server, page, axe, site):
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    page.get_by_role("textbox", name="Email").fill("not an address")
+    page.get_by_role("button", name="Post Comment").click()
+    # The article re-rendered with the reasons beside the fields.
+    expect(page.locator("#comment_error")).to_have_text("Please type your comment text.")
+    expect(page.locator("#author_error")).to_be_visible()
+    expect(page.locator("#email_error")).to_be_visible()
+    assert axe(page) == []
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(live_server, page, site):
@@ -63,6 +85,43 @@ def test_pages_need_no_javascript(live_server, browser, site):
     page.get_by_role("link", name="Council").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Council"
     context.close()
+
+
+def test_reply_flow_works_by_keyboard(live_server, page, settings, site, screenshot):
+    # Keys are pressed faster than a person types; the minimum-time guard has its own tests.
+    settings.COMMENTS_MIN_SECONDS = 0
+    page.goto(live_server.url + site["article"].get_absolute_url())
+    reply_link = page.get_by_role("link", name="Reply to Ada")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if reply_link.evaluate("link => link === document.activeElement"):
+            break
+    expect(reply_link).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(rf"\?replyto={site['comment'].pk}#respond$"))
+    expect(page.get_by_role("heading", name="Leave a Reply to Ada")).to_be_visible()
+    cancel = page.get_by_role("link", name="Cancel reply")
+    expect(cancel).to_be_visible()
+    # Tabbing goes on from the form the link led to: Cancel reply, then the comment box.
+    page.keyboard.press("Tab")
+    expect(cancel).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("textbox", name="Comment")).to_be_focused()
+    page.keyboard.type("Agreed, and about time.")
+    for value in ("Grace", "grace@example.org", ""):
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Post Comment")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    reply = page.locator(f"#comment-{site['comment'].pk} .children .comment")
+    expect(reply).to_contain_text("Agreed, and about time.")
+    expect(reply).to_contain_text("Your comment is awaiting moderation.")
+    screenshot(page, "reply-posted")
 
 
 def test_axe_check_finds_a_real_violation(page, axe):

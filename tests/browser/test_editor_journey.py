@@ -20,24 +20,18 @@ def editor(roles):
     return user
 
 
-def log_in(page, base_url, username):
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Newsdesk")).to_be_visible()
-
-
 def pick_autocomplete(page, field_id, text):
     page.locator(f"#{field_id} + .select2").click()
     page.locator(".select2-search__field").last.fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_editor_publishes_an_illustrated_article(live_server, page, editor, screenshot, tmp_path):
+def test_editor_publishes_an_illustrated_article(
+    live_server, page, editor, admin_login, screenshot, tmp_path
+):
     make_tag(name="Harbour", slug="harbour")
     make_tag(name="Transport", slug="transport")
-    log_in(page, live_server.url, editor.username)
+    admin_login(page, editor.username, PASSWORD)
 
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Ferry service returns to the harbour")
