@@ -15,3 +15,11 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 NEWSROOM_DEMO = True
 # The demo prints moderation mail to the console; MANAGERS is usually empty locally.
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS", ["moderators@localhost"])
+# Static files straight from the app folders, without collectstatic, also under DEBUG=0
+# (the manifest storage in base.py needs collectstatic, which production runs).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
