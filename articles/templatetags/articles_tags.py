@@ -1,6 +1,8 @@
 """Template tags for pictures: every picture readers see is served from renditions."""
 
+import functools
 import logging
+from typing import NamedTuple
 
 from django import template
 from django.template.loader import render_to_string
@@ -15,6 +17,35 @@ logger = logging.getLogger(__name__)
 BODY_SIZES = "(min-width: 44rem) 42rem, 100vw"
 # The width a browser that ignores srcset gets: sharp enough on a laptop, not huge.
 DEFAULT_SRC_WIDTH = 960
+
+
+class Source(NamedTuple):
+    """What the markup needs of one rendition; hashable, so markup can be memoised."""
+
+    url: str
+    width: int
+    height: int
+
+
+@functools.lru_cache(maxsize=4096)
+def _picture_markup(webp, fallbacks, src, sizes, alt, loading, fetchpriority, css_class):
+    # A pure function of its arguments, so pages rendered again (every picture of a
+    # list page, on every request the page cache does not answer) reuse the markup
+    # instead of rendering the template once per picture.
+    return render_to_string(
+        "articles/_picture.html",
+        {
+            "webp": webp,
+            "fallbacks": fallbacks,
+            "src": src,
+            "largest": fallbacks[-1],
+            "sizes": sizes,
+            "alt": alt,
+            "loading": loading,
+            "fetchpriority": fetchpriority,
+            "css_class": css_class,
+        },
+    )
 
 
 @register.simple_tag
@@ -48,19 +79,15 @@ def picture(
     if not fallbacks:
         return ""
     src = [r for r in fallbacks if r.width <= DEFAULT_SRC_WIDTH][-1:] or fallbacks[:1]
-    return render_to_string(
-        "articles/_picture.html",
-        {
-            "webp": renditions["webp"],
-            "fallbacks": fallbacks,
-            "src": src[0],
-            "largest": fallbacks[-1],
-            "sizes": sizes,
-            "alt": image.alt_text if alt is None else alt,
-            "loading": loading if loading != "eager" else "",
-            "fetchpriority": fetchpriority,
-            "css_class": css_class,
-        },
+    return _picture_markup(
+        tuple(Source(r.url, r.width, r.height) for r in renditions["webp"]),
+        tuple(Source(r.url, r.width, r.height) for r in fallbacks),
+        Source(src[0].url, src[0].width, src[0].height),
+        sizes,
+        image.alt_text if alt is None else alt,
+        loading if loading != "eager" else "",
+        fetchpriority,
+        css_class,
     )
 
 
