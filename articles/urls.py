@@ -3,6 +3,7 @@ from django.urls import path
 from newsroom.pagecache import cache_public_page
 
 from . import views
+from .feeds import LatestArticlesFeed, TagFeed
 
 app_name = "articles"
 
@@ -16,6 +17,9 @@ urlpatterns = [
         name="detail",
     ),
     path("tag/<slug:slug>/", cache_public_page(views.TagView.as_view()), name="tag"),
+    path("tag/<slug:slug>/feed/", cache_public_page(TagFeed()), name="tag-feed"),
+    path("feed/", cache_public_page(LatestArticlesFeed()), name="feed"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("author/<str:username>/", cache_public_page(views.AuthorView.as_view()), name="author"),
     path("corrections/", cache_public_page(views.CorrectionsView.as_view()), name="corrections"),
     path("preview/<int:pk>/", views.preview_article, name="preview"),

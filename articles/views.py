@@ -54,6 +54,26 @@ class TagView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class SearchView(PublishedArticlesMixin, ListView):
+    """Published articles with every word of ``?q=`` in them, newest first.
+
+    Template: ``articles/search.html``. Context: ``query``, ``page_obj`` and
+    ``article_list`` (empty when there is no query).
+    """
+
+    template_name = "articles/search.html"
+    max_query_length = 200
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        if not self.query:
+            return Article.objects.none()
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
 class ArticleDetailView(DetailView):
     """One published article at its date permalink. Template: ``articles/article_detail.html``."""
 

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
 from articles.admin_views import editor_image_browser, editor_image_upload
-from newsroom.views import favicon
+from articles.sitemaps import SITEMAPS
+from newsroom.pagecache import cache_public_page
+from newsroom.views import favicon, robots_txt
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -19,6 +22,13 @@ urlpatterns = [
     path("", include("articles.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
 ]
 
 if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):

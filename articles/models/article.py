@@ -2,7 +2,16 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +95,17 @@ class ArticleQuerySet(models.QuerySet):
         if user.has_perm("articles.publish_article"):
             return self
         return self.filter(authors=user)
+
+    def search(self, query):
+        """Return the articles with every word of ``query`` in headline, standfirst or body."""
+        matches = self
+        for word in query.split()[:10]:
+            matches = matches.filter(
+                Q(headline__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return matches
 
     def next_publication_time(self):
         """Return when the next scheduled article goes live, or None if none is waiting."""

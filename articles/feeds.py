@@ -1,0 +1,71 @@
+"""RSS feeds: the latest articles, and the latest articles with a tag."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from .models import Article, Tag
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    """The newest published articles, as feed readers and aggregators expect at /feed/."""
+
+    feed_type = Rss201rev2Feed
+    description_template = None
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def link(self):
+        return reverse("articles:home")
+
+    def description(self):
+        return settings.SITE_TAGLINE
+
+    def articles(self):
+        return Article.objects.published().with_card_data()
+
+    def items(self):
+        return self.articles()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        # The standfirst, not the body: readers come to the site for the story.
+        return article.standfirst
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.display_byline
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class TagFeed(LatestArticlesFeed):
+    """The newest published articles with one tag, at /tag/<slug>/feed/."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{tag.name} · {settings.SITE_NAME}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def description(self, tag):
+        return tag.description or f"The latest articles about {tag.name}."
+
+    def items(self, tag):
+        return self.articles().filter(tags=tag)[:FEED_LENGTH]
