@@ -201,3 +201,13 @@ def test_tag_page_query_count_is_fixed(client, django_assert_num_queries, count)
     # the tag, count, page of articles, their tags, their authors, the pictures' renditions
     with django_assert_num_queries(6):
         assert client.get("/tag/busy/").status_code == 200
+
+
+def test_staff_see_an_edit_link_readers_do_not(client, admin_client):
+    article = make_article()
+    edit_url = f"/admin/articles/article/{article.pk}/change/"
+    assert (
+        f'href="{edit_url}">Edit</a>'
+        in admin_client.get(article.get_absolute_url()).content.decode()
+    )
+    assert edit_url not in client.get(article.get_absolute_url()).content.decode()
