@@ -25,8 +25,19 @@ from .roles import can_publish
 from .templatetags.articles_tags import picture
 
 
+class NulFreeSearchMixin:
+    """Drop NUL characters from admin searches, which PostgreSQL refuses with an error.
+
+    The changelist's search box checks for them; the autocomplete behind the tag and
+    picture pickers passes its term straight through.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
@@ -41,7 +52,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "thumbnail",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from newsroom.pagecache import cache_public_page
 
@@ -6,6 +6,21 @@ from . import views
 from .feeds import LatestArticlesFeed, TagFeed
 
 app_name = "articles"
+
+
+class UsernameConverter:
+    """Match what Django's username validator allows, so nothing else reaches a query."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 # Public pages are served from the page cache to anonymous readers (newsroom/pagecache.py);
 # previews never are.
@@ -20,7 +35,9 @@ urlpatterns = [
     path("tag/<slug:slug>/feed/", cache_public_page(TagFeed()), name="tag-feed"),
     path("feed/", cache_public_page(LatestArticlesFeed()), name="feed"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("author/<str:username>/", cache_public_page(views.AuthorView.as_view()), name="author"),
+    path(
+        "author/<username:username>/", cache_public_page(views.AuthorView.as_view()), name="author"
+    ),
     path("corrections/", cache_public_page(views.CorrectionsView.as_view()), name="corrections"),
     path("preview/<int:pk>/", views.preview_article, name="preview"),
     path("preview/shared/<str:token>/", views.preview_shared, name="preview-shared"),

@@ -65,7 +65,9 @@ class SearchView(PublishedArticlesMixin, ListView):
     max_query_length = 200
 
     def get_queryset(self):
-        self.query = " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        # Control characters (NUL among them, which PostgreSQL refuses) are never words.
+        words = "".join(c for c in self.request.GET.get("q", "") if c.isprintable() or c == " ")
+        self.query = " ".join(words.split())[: self.max_query_length]
         if not self.query:
             return Article.objects.none()
         return super().get_queryset().search(self.query)
