@@ -27,7 +27,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_TAGLINE
 
     def articles(self):
-        return Article.objects.published().with_card_data()
+        return Article.objects.published().with_card_data().with_tags()
 
     def items(self):
         return self.articles()[:FEED_LENGTH]

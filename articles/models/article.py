@@ -49,16 +49,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_card_data().prefetch_related("featured_image__renditions")
 
     def with_card_data(self):
-        """Fetch the picture, tags, byline and comment count, leaving out renditions."""
+        """Fetch the picture, byline and comment count, leaving out renditions.
+
+        Cards show no tags; the article page and the feeds ask for them (``with_tags``).
+        """
         return (
             self.select_related("featured_image")
             .prefetch_related(
-                "tags",
                 # The through rows, not plain users, so bylines keep the authors' order.
                 Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
             )
             .with_comment_count()
         )
+
+    def with_tags(self):
+        return self.prefetch_related("tags")
 
     def with_comment_count(self):
         """Annotate ``comment_count``, the approved comments, without a query per article."""

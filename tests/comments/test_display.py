@@ -396,11 +396,11 @@ def test_comment_counts_on_lists_add_no_query(client, django_assert_num_queries,
         article = make_article(tags=[tag])
         for _ in range(3):
             make_comment(article)
-    # Home: count, page of articles with pictures and comment counts, tags, authors.
-    with django_assert_num_queries(4):
+    # Home: count, page of articles with pictures and comment counts, authors.
+    with django_assert_num_queries(3):
         home = client.get("/").content.decode()
-    # Tag page: the tag, then the same four.
-    with django_assert_num_queries(5):
+    # Tag page: the tag, then the same three.
+    with django_assert_num_queries(4):
         tagged = client.get("/tag/busy/").content.decode()
     assert home.count("3 comments</a>") == count
     assert tagged.count("3 comments</a>") == count
