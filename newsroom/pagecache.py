@@ -112,7 +112,9 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable(request):
             return view(request, *args, **kwargs)
-        key = f"pagecache:{_generation()}:{request.get_full_path()}"
+        # The host and scheme are part of the page (canonical and share links).
+        address = request.build_absolute_uri()
+        key = f"pagecache:{_generation()}:{address}"
         stored = cache.get(key)
         if stored is not None:
             content_type, html = stored

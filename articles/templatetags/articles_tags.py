@@ -91,6 +91,23 @@ def picture(
     )
 
 
+@register.simple_tag(takes_context=True)
+def share_image_url(context, image, width=1280):
+    """Return the full address of a rendition to show when the page is shared, or "".
+
+    Link previews (Open Graph) take one plain JPEG or PNG at an absolute address, not a
+    srcset; ``MEDIA_URL`` may already be absolute (object storage).
+    """
+    if not image:
+        return ""
+    try:
+        fallbacks = image.renditions_for("", width)["fallback"]
+    except Exception:
+        logger.exception("Could not find a share image for image %s.", getattr(image, "pk", None))
+        return ""
+    return context["request"].build_absolute_uri(fallbacks[-1].url) if fallbacks else ""
+
+
 @register.simple_tag
 def article_body(article):
     """Render an article's sanitised body with its library pictures served from renditions.

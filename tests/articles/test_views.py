@@ -211,3 +211,28 @@ def test_staff_see_an_edit_link_readers_do_not(client, admin_client):
         in admin_client.get(article.get_absolute_url()).content.decode()
     )
     assert edit_url not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_article_page_tells_link_previews_what_to_show(client):
+    image = make_image(alt_text="The harbour at dawn")
+    article = make_article(
+        headline="Ferry returns", standfirst="Crossings resume.", featured_image=image
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="Ferry returns">' in html
+    assert '<meta property="og:description" content="Crossings resume.">' in html
+    assert '<meta property="og:image" content="http://testserver/media/renditions/' in html
+    assert '<meta property="og:image:alt" content="The harbour at dawn">' in html
+
+
+def test_page_cache_keeps_hosts_apart(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.ALLOWED_HOSTS = ["news.example.com", "www.news.example.com"]
+    article = make_article()
+    client.get(article.get_absolute_url(), HTTP_HOST="news.example.com")
+    html = client.get(article.get_absolute_url(), HTTP_HOST="www.news.example.com").content
+    assert b'href="http://www.news.example.com/' in html
+    assert b"http://news.example.com/" not in html
