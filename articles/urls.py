@@ -28,7 +28,7 @@ urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path(
         "<int:year>/<str:month>/<str:day>/<slug:slug>/",
-        cache_public_page(views.ArticleDetailView.as_view()),
+        cache_public_page(views.ArticleDetailView.as_view(), parameters=("cpage", "replyto")),
         name="detail",
     ),
     path("tag/<slug:slug>/", cache_public_page(views.TagView.as_view()), name="tag"),

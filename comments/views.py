@@ -2,10 +2,12 @@ from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from newsroom import pagecache
 
 from . import posting
 from .forms import CommentForm
@@ -103,7 +105,10 @@ def post_comment(request, article_id):
         return response
     comment = outcome.comment
     response = redirect(_comment_url(article, comment))
-    if comment.status != Comment.Status.APPROVED:
+    if comment.status == Comment.Status.APPROVED:
+        # Everyone sees it now: cached copies of the page must go.
+        transaction.on_commit(pagecache.invalidate)
+    else:
         _remember_own_comment(request, response, comment)
     _save_or_forget_author(request, response, outcome.form)
     return response

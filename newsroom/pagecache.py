@@ -1,4 +1,4 @@
-"""A whole-page cache for anonymous readers, kept correct by a generation counter.
+"""A whole-page cache for anonymous readers, kept correct by a generation value.
 
 Why: rendering an article page costs a handful of queries and a template render, a few
 milliseconds; serving it from the cache costs about what a bare Django response does.
@@ -7,15 +7,20 @@ something changes.
 
 When it is used: GET/HEAD requests for the decorated public views, from browsers that
 carry no session and no comment cookies (those readers may see their own pending
-comments or a prefilled form), with no query string other than the pagination and
-reply parameters.
+comments or a prefilled form), with no query parameters other than the pagination and
+reply numbers.
 
 How it stays correct:
-- ``invalidate()`` bumps a generation number that is part of every key, so every
-  cached page is dropped at once. ``InvalidateOnWriteMiddleware`` calls it after every
-  successful non-GET request (admin saves and actions, posted comments): every change to
-  what readers see arrives that way, and over-invalidating costs one re-render per page.
-  Management commands that write (``load_demo``, ``import_text``) call it themselves.
+- ``invalidate()`` stores a new, never-repeated generation value that is part of every
+  key, so every cached page is dropped at once (and a lost generation key only costs a
+  re-render, never an old page coming back). What readers see changes in two ways:
+  staff change something in the newsdesk, and readers' comments are approved.
+  ``InvalidateOnStaffWriteMiddleware`` covers the first: the admin has many write paths
+  (saves, inlines, deletes, bulk actions, revision restores), and one rule at the door
+  ("a staff member changed something") cannot miss one. The comment view calls
+  ``invalidate()`` itself when a comment is published; management commands that write
+  (``load_demo``, ``import_text``) do too. Other POSTs (a failed login, a held comment)
+  leave the cache alone, so strangers cannot empty it.
 - A page is kept at most ``PAGE_CACHE_SECONDS``, and never past the next scheduled
   article's publication time, so scheduled articles appear on the minute with no cron.
 - The comment form's two per-reader values, the CSRF token and the signed form key
@@ -25,6 +30,7 @@ How it stays correct:
 
 import functools
 import re
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -34,10 +40,15 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 GENERATION_KEY = "pagecache:generation"
-CACHEABLE_PARAMETERS = {"page", "cpage", "replyto"}
-# Cookies that make a page personal: the session (staff, previews) and the comment
-# cookies (pending comments, the saved name box).
+# Parameters are numbers the view reads (``parameters`` of ``cache_public_page``); any
+# other parameter or value is rendered, not cached, so strangers cannot fill the cache
+# with endless variants of one page.
+MAX_PARAMETER_DIGITS = 9
+# Besides the session cookie (staff, previews): the comment cookies (the reader's own
+# pending comments, the saved name box) make a page personal.
 PERSONAL_COOKIE_PREFIXES = ("comment_author", "comments_own")
+# Headers a view sets that a cached copy must carry too.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
 
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 SECURITY_INPUT = re.compile(r'(name="security" value=")([^"]*)(")')
@@ -46,30 +57,37 @@ SECURITY_PLACEHOLDER = re.compile("\x00security:(\\d+)\x00")
 
 
 def invalidate():
-    """Drop every cached page (by moving to a new generation)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    """Drop every cached page, by moving to a generation value never used before."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def _generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 0, None)
-        generation = cache.get(GENERATION_KEY, 0)
+        # First use, or the key was culled: a fresh value, so no old page can return.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
     return generation
 
 
-def _is_cacheable(request):
+def _cache_key(request, allowed_parameters):
+    """Return the key of the request's page, or None when it must be rendered."""
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-        return False
-    if not set(request.GET) <= CACHEABLE_PARAMETERS:
-        return False
+        return None
     for name in request.COOKIES:
         if name == settings.SESSION_COOKIE_NAME or name.startswith(PERSONAL_COOKIE_PREFIXES):
-            return False
-    return True
+            return None
+    parameters = []
+    for name, values in sorted(request.GET.lists()):
+        value = values[-1]
+        if name not in allowed_parameters or len(values) > 1:
+            return None
+        if not (value.isascii() and value.isdigit() and len(value) <= MAX_PARAMETER_DIGITS):
+            return None
+        parameters.append(f"{name}={int(value)}")
+    # The host and scheme are part of the page (canonical and share links).
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    return f"pagecache:{_generation()}:{address}?{'&'.join(parameters)}"
 
 
 def _with_placeholders(html):
@@ -105,40 +123,50 @@ def _seconds_to_keep():
     return keep
 
 
-def cache_public_page(view):
-    """Serve ``view``'s pages from the cache to anonymous readers (see the module docstring)."""
+def cache_public_page(view, parameters=("page",)):
+    """Serve ``view``'s pages from the cache to anonymous readers (see the module docstring).
+
+    ``parameters`` names the numeric query parameters the view reads (pagination by
+    default); a request with any other is rendered and not kept.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _is_cacheable(request):
+        key = _cache_key(request, parameters)
+        if key is None:
             return view(request, *args, **kwargs)
-        # The host and scheme are part of the page (canonical and share links).
-        address = request.build_absolute_uri()
-        key = f"pagecache:{_generation()}:{address}"
         stored = cache.get(key)
         if stored is not None:
-            content_type, html = stored
-            return HttpResponse(_personalise(request, html), content_type=content_type)
+            headers, html = stored
+            response = HttpResponse(_personalise(request, html))
+            for name, value in headers.items():
+                response[name] = value
+            return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        if response.status_code == 200 and not response.has_header("Set-Cookie"):
+        if response.status_code == 200 and not response.cookies:
             html = response.content.decode(response.charset)
-            stored = (response["Content-Type"], _with_placeholders(html))
-            cache.set(key, stored, _seconds_to_keep())
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (headers, _with_placeholders(html)), _seconds_to_keep())
         return response
 
     return wrapper
 
 
-class InvalidateOnWriteMiddleware:
-    """Drop cached pages after every successful request that may have changed data."""
+class InvalidateOnStaffWriteMiddleware:
+    """Drop cached pages after every successful change a staff member makes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and getattr(request, "user", None) is not None
+            and request.user.is_staff
+        ):
             invalidate()
         return response

@@ -25,7 +25,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap),
+        cache_public_page(sitemap, parameters=("p",)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -151,3 +151,97 @@ def test_page_cache_can_be_turned_off(settings):
     with CaptureQueriesContext(connection) as captured:
         Client().get("/")
     assert len(captured) > 0
+
+
+def test_a_failed_login_does_not_empty_the_cache(client, django_assert_num_queries):
+    make_article()
+    Client().get("/")
+    client.post(reverse("admin:login"), {"username": "nobody", "password": "wrong"})
+    with django_assert_num_queries(0):
+        Client().get("/")
+
+
+def test_an_approved_reader_comment_empties_the_cache_a_held_one_does_not(
+    time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now())
+    article = make_article()
+    earlier = make_comment(article, name="Known Reader", email="known@example.com")
+    Comment.objects.filter(pk=earlier.pk).update(created=timezone.now() - timedelta(hours=1))
+
+    def post_as(name, email, text, ip):
+        html = Client().get(article.get_absolute_url()).content.decode()
+        time_machine.shift(timedelta(seconds=20))
+        return Client().post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "security": SECURITY.search(html).group(1),
+                "comment": text,
+                "author": name,
+                "email": email,
+                "url": "",
+                "parent": "",
+                "honeypot": "",
+            },
+            REMOTE_ADDR=ip,
+        )
+
+    assert (
+        post_as("New Reader", "new@example.com", "Held for now.", "203.0.113.1").status_code == 302
+    )
+    assert "Held for now." not in Client().get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_as("Known Reader", "known@example.com", "Shown at once.", "203.0.113.2")
+    assert response.status_code == 302
+    assert "Shown at once." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_only_the_numbers_a_page_reads_are_cached(django_assert_num_queries):
+    article = make_article()
+    for path in [
+        "/?cpage=1",
+        "/?page=1&page=2",
+        f"{article.get_absolute_url()}?page=2",
+    ]:
+        Client().get(path)
+        with CaptureQueriesContext(connection) as captured:
+            Client().get(path)
+        assert len(captured) > 0, path
+    Client().get(f"{article.get_absolute_url()}?replyto=07")
+    with django_assert_num_queries(0):
+        Client().get(f"{article.get_absolute_url()}?replyto=7")
+
+
+def test_cached_pages_keep_the_headers_their_view_set():
+    make_article()
+    first = Client().get("/feed/")
+    second = Client().get("/feed/")
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.content == first.content
+
+
+def test_generation_survives_the_cache_timeout_and_is_never_reused(
+    settings, tmp_path, time_machine
+):
+    """With the file cache (the default), the generation must not expire or repeat."""
+    from django.core.cache import cache
+
+    from newsroom import pagecache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    time_machine.move_to(timezone.now())
+    seen = set()
+    for _ in range(3):
+        pagecache.invalidate()
+        generation = pagecache._generation()
+        assert generation not in seen
+        seen.add(generation)
+    time_machine.shift(timedelta(days=2))
+    assert pagecache._generation() == generation
+    cache.delete(pagecache.GENERATION_KEY)  # culled
+    assert pagecache._generation() not in seen
