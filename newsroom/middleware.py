@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 
 
 class ContentSecurityPolicyMiddleware:
@@ -18,3 +19,20 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(self.admin_prefix):
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request whose address or query string holds a NUL character.
+
+    No page takes one, and PostgreSQL refuses NUL in any string it is sent, so a NUL
+    that reached a filter (a search, an admin list filter) would be a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = (part for key, values in request.GET.lists() for part in (key, *values))
+        if "\x00" in request.path or any("\x00" in part for part in query):
+            return HttpResponseBadRequest("Addresses may not contain NUL characters.")
+        return self.get_response(request)

@@ -51,7 +51,16 @@ def test_public_addresses_never_answer_500(client, article, path):
         "/admin/articles/tag/?q=%00",
         "/admin/comments/comment/?q=%00",
         "/admin/autocomplete/?app_label=articles&model_name=article&field_name=tags&term=%00",
+        "/admin/comments/comment/?status=%00",
+        "/admin/articles/article/?status__exact=%00",
+        "/admin/editor/images/?q=%00",
     ],
 )
 def test_admin_searches_never_answer_500(admin_client, path):
     assert admin_client.get(path).status_code < 500
+
+
+def test_nul_in_an_address_is_a_clear_400(client):
+    response = client.get("/search/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert b"NUL" in response.content
