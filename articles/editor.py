@@ -28,12 +28,21 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _keep_attribute(tag, attribute, value):
+    # Pictures come from the library only: an image from another site would be a
+    # request to a third party on every page view (and the CSP would block it anyway).
+    if tag == "img" and attribute == "src" and not value.startswith(settings.MEDIA_URL):
+        return None
+    return value
+
+
 def sanitize_html(html):
     """Return ``html`` reduced to the tags, attributes and URL schemes readers may get.
 
     Scripts, styles and iframes are dropped with their content; event handlers and
     ``style`` attributes are not on the allow-list; ``javascript:`` and ``data:`` URLs
-    are removed because only http, https and mailto (and relative URLs) are allowed.
+    are removed because only http, https and mailto (and relative URLs) are allowed;
+    pictures keep their address only when it is in the picture library (``MEDIA_URL``).
     """
     if not html:
         return ""
@@ -42,10 +51,18 @@ def sanitize_html(html):
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def body_text(body):
+    """Return the words of a sanitised body without its markup, for search."""
+    # A space before every tag keeps words of neighbouring paragraphs apart.
+    text = nh3.clean((body or "").replace("<", " <"), tags=set())
+    return " ".join(html.unescape(text).split())
 
 
 # nh3 serialises every tag the same way: lower-case names, double-quoted attributes.
@@ -74,9 +91,9 @@ def body_image_names(body):
 def replace_body_images(body, replacement):
     """Return ``body`` with each library ``<img>`` swapped for ``replacement(name, attrs)``.
 
-    ``replacement`` returns markup to put in its place, or None to keep the tag. The
-    body was sanitised on save, and what replaces a tag is built by our own templates,
-    so the result keeps the sanitiser's guarantees.
+    ``replacement`` returns markup to put in its place ("" drops the tag), or None to
+    keep it. The body was sanitised on save, and what replaces a tag is built by our own
+    templates, so the result keeps the sanitiser's guarantees.
     """
 
     def swap(match):
@@ -92,7 +109,8 @@ def replace_body_images(body, replacement):
 
 def body_widget():
     """Return the form widget editors write article bodies in."""
-    # Imported here so that nothing outside the admin form loads the editor.
+    # Imported here, so that only code building the admin's article form imports the
+    # editor's package.
     from ckeditor.widgets import CKEditorWidget
     from django.forms.widgets import Media
     from django.urls import reverse_lazy

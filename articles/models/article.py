@@ -1,7 +1,7 @@
 """Articles and what hangs off them: tags, bylines, corrections, revisions, old addresses."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     Count,
     F,
@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from ..editor import body_image_names, sanitize_html
+from ..editor import body_image_names, body_text, sanitize_html
 from .image import Image
 
 
@@ -105,11 +105,8 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles with every word of ``query`` in headline, standfirst or body."""
         matches = self
         for word in query.split()[:10]:
-            matches = matches.filter(
-                Q(headline__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(body__icontains=word)
-            )
+            in_text = Q(headline__icontains=word) | Q(standfirst__icontains=word)
+            matches = matches.filter(in_text | Q(body_text__icontains=word))
         return matches
 
     def next_publication_time(self):
@@ -156,6 +153,8 @@ class Article(models.Model):
         help_text="The one-line summary shown under the headline and on cards.",
     )
     body = models.TextField("body", blank=True)
+    # Derived from body on every save: what search reads, so markup never matches.
+    body_text = models.TextField("body text", blank=True, editable=False)
     featured_image = models.ForeignKey(
         Image,
         verbose_name="featured image",
@@ -221,16 +220,19 @@ class Article(models.Model):
     def save(self, *args, minor_edit=False, **kwargs):
         """Save, marking the article updated unless ``minor_edit`` (a typo fix) says not to."""
         self.body = sanitize_html(self.body)
+        self.body_text = body_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        stored = self._stored_values() if self.pk else None
-        if stored and not minor_edit and self._changed_after_publication(stored):
-            self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
-        # Which library pictures the body shows: served from renditions, counted as uses.
-        self.body_images.set(Image.objects.filter(file__in=body_image_names(self.body)))
-        if stored:
-            self._keep_old_address(stored)
+        # The row, the pictures it shows and its old address are one change.
+        with transaction.atomic():
+            stored = self._stored_values() if self.pk else None
+            if stored and not minor_edit and self._changed_after_publication(stored):
+                self.updated_at = timezone.now()
+            super().save(*args, **kwargs)
+            # Which library pictures the body shows: served from renditions, counted as uses.
+            self.body_images.set(Image.objects.filter(file__in=body_image_names(self.body)))
+            if stored:
+                self._keep_old_address(stored)
 
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())

@@ -122,9 +122,11 @@ def article_body(article):
     def responsive(name, attributes):
         image = images.get(name)
         if image is None:
-            return None
-        markup = picture(image, sizes=BODY_SIZES, alt=attributes.get("alt") or image.alt_text)
-        return markup or None
+            # No longer in the library (its file replaced or removed): readers only ever
+            # get renditions, never an uploaded original with its metadata.
+            logger.warning("Article %s shows %s, which is not in the library.", article.pk, name)
+            return ""
+        return picture(image, sizes=BODY_SIZES, alt=attributes.get("alt") or image.alt_text)
 
     # The body was sanitised with nh3 on save (articles/editor.py).
     return mark_safe(replace_body_images(article.body, responsive))  # noqa: S308

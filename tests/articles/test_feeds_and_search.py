@@ -171,3 +171,10 @@ def test_every_page_has_a_labelled_search_box(client):
     html = client.get("/").content.decode()
     assert 'role="search"' in html
     assert '<label for="site-search-query">Search</label>' in html
+
+
+def test_search_does_not_match_markup(client):
+    make_article(headline="Quiet day", body="<p><strong>Nothing</strong> to report.</p>")
+    assert list(client.get("/search/", {"q": "strong"}).context["article_list"]) == []
+    found = client.get("/search/", {"q": "nothing report"}).context["article_list"]
+    assert [article.headline for article in found] == ["Quiet day"]

@@ -90,3 +90,20 @@ def test_editorial_formatting_survives():
 
 def test_links_get_noopener():
     assert 'rel="noopener noreferrer"' in sanitize_html('<a href="https://example.org">x</a>')
+
+
+def test_pictures_from_other_sites_lose_their_address(settings):
+    cleaned = sanitize_html(
+        '<img src="https://tracker.example/pixel.gif" alt="x">'
+        '<img src="//tracker.example/p.gif" alt="y">'
+        f'<img src="{settings.MEDIA_URL}images/2026/01/a.jpg" alt="z">'
+    )
+    assert "tracker.example" not in cleaned
+    assert f'src="{settings.MEDIA_URL}images/2026/01/a.jpg"' in cleaned
+
+
+def test_body_text_is_the_words_without_markup():
+    from articles.editor import body_text
+
+    html = '<p>Fish &amp; <strong>chips</strong></p><p>tonight</p><img src="/m.jpg" alt="x">'
+    assert body_text(html) == "Fish & chips tonight"
