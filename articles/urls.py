@@ -8,26 +8,42 @@ from .feeds import LatestArticlesFeed, TagFeed
 app_name = "articles"
 
 
-class UsernameConverter:
-    """Match what Django's username validator allows, so nothing else reaches a query."""
-
-    regex = r"[\w.@+-]+"
+class TextConverter:
+    """Pass a matched part of the address through as text; subclasses say what matches."""
 
     def to_python(self, value):
         return value
 
     def to_url(self, value):
-        return value
+        return str(value)
+
+
+class UsernameConverter(TextConverter):
+    """What Django's username validator allows, so nothing else reaches a query."""
+
+    regex = r"[\w.@+-]+"
+
+
+class TwoDigitConverter(TextConverter):
+    """A month or day as permalinks write it ("03"): one address per article and date."""
+
+    regex = r"[0-9]{2}"
+
+
+class YearConverter(TextConverter):
+    regex = r"[0-9]{4}"
 
 
 register_converter(UsernameConverter, "username")
+register_converter(TwoDigitConverter, "two_digits")
+register_converter(YearConverter, "year")
 
 # Public pages are served from the page cache to anonymous readers (newsroom/pagecache.py);
 # previews never are.
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path(
-        "<int:year>/<str:month>/<str:day>/<slug:slug>/",
+        "<year:year>/<two_digits:month>/<two_digits:day>/<slug:slug>/",
         cache_public_page(views.ArticleDetailView.as_view(), parameters=("cpage", "replyto")),
         name="detail",
     ),

@@ -104,10 +104,8 @@ class ArticleDetailView(DetailView):
         # The date in the address is the local publication date; another date for the
         # same slug is an old or mistyped link, so send readers to the right one.
         local_date = timezone.localtime(self.object.published_at).date()
-        try:
-            requested = (int(kwargs["year"]), int(kwargs["month"]), int(kwargs["day"]))
-        except ValueError:
-            raise Http404("No such date.") from None
+        # The URL's converters let only digits through.
+        requested = (int(kwargs["year"]), int(kwargs["month"]), int(kwargs["day"]))
         if requested != (local_date.year, local_date.month, local_date.day):
             return redirect(self.object, permanent=True)
         self.object.fetch_pictures()

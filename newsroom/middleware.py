@@ -1,5 +1,16 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+
+
+def content_security_policy():
+    """Return the site's policy, letting pictures come from MEDIA_URL's host if it has one."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    media = urlsplit(settings.MEDIA_URL)
+    if media.scheme and media.netloc:
+        policy = policy.replace("img-src 'self'", f"img-src 'self' {media.scheme}://{media.netloc}")
+    return policy
 
 
 class ContentSecurityPolicyMiddleware:
@@ -17,7 +28,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(self.admin_prefix):
-            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+            response.setdefault("Content-Security-Policy", content_security_policy())
         return response
 
 

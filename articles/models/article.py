@@ -448,7 +448,7 @@ class ArticleRevision(models.Model):
         ordering = ["-pk"]
 
     def __str__(self):
-        return f"{self.article_id} at {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.article_id} at {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
 
 
 class ArticleRedirect(models.Model):

@@ -185,6 +185,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Moderation mail is sent while a reader waits for their comment to post: a stalled
+# mail server must cost seconds, not the request.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # "Name <email>" pairs are awkward in one variable, so MANAGERS/ADMINS take plain addresses.
@@ -235,8 +238,9 @@ CKEDITOR_CONFIGS = {
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # The policy public pages are served with. No inline script or style and no third
-# party: the site needs neither.
-CONTENT_SECURITY_POLICY = (
+# party: the site needs neither. When MEDIA_URL is on another host (object storage),
+# the middleware adds that origin to img-src.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
@@ -281,7 +285,7 @@ COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
 # How many proxies in front of the site append to X-Forwarded-For. 0 trusts no header:
 # the client's address is REMOTE_ADDR, which a client cannot choose.
 TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)
-# Images (issue 4) ------------------------------------------------------------------
+# --- Pictures -----------------------------------------------------------------------
 # Uploads larger than this are refused with a message; the web server in front must
 # allow request bodies at least this big.
 IMAGE_MAX_UPLOAD_MB = env_int("IMAGE_MAX_UPLOAD_MB", 20)

@@ -236,3 +236,18 @@ def test_page_cache_keeps_hosts_apart(client, settings):
     html = client.get(article.get_absolute_url(), HTTP_HOST="www.news.example.com").content
     assert b'href="http://www.news.example.com/' in html
     assert b"http://news.example.com/" not in html
+
+
+def test_pictures_on_another_host_are_allowed_by_the_policy(client, settings):
+    settings.MEDIA_URL = "https://media.example.net/newsroom/"
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "img-src 'self' https://media.example.net;" in policy
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/2026/1_1/27/{slug}/", "/2026/+1/27/{slug}/", "/2026/٠١/27/{slug}/", "/26/01/27/{slug}/"],
+)
+def test_permalinks_have_one_spelling(client, path):
+    article = make_article(slug="one-address")
+    assert client.get(path.format(slug=article.slug)).status_code == 404
