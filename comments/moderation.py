@@ -76,7 +76,10 @@ def author_previously_approved(name, email, exclude_pk=None):
 
 
 def decide_for(comment):
-    """Return the status the rules give an existing comment (the admin's "check again")."""
+    """Return the status the rules give an existing comment (the admin's "check again").
+
+    The admin calls it only for comments not yet approved: a moderator's approval stands.
+    """
     return decide_status(
         name=comment.name,
         email=comment.email,
