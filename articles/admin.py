@@ -365,8 +365,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Actions ---------------------------------------------------------------------
+    # Each in one transaction: a status change is never stored without its revisions.
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    @transaction.atomic
     def submit_for_review(self, request, queryset):
         submitted = 0
         for article in queryset.filter(status=Article.Status.DRAFT):
@@ -378,6 +380,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Submitted {submitted} article(s) for review.")
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
+    @transaction.atomic
     def publish(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = Article.objects.filter(pk__in=ids).publish()
@@ -385,6 +388,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = Article.objects.filter(pk__in=ids).unpublish()
