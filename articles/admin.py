@@ -143,14 +143,8 @@ class ImageAdmin(NulFreeSearchMixin, admin.ModelAdmin):
 
     @admin.display(description="used in", ordering="num_articles")
     def usage(self, image):
-        count = getattr(image, "num_articles", None)
-        if count is None:
-            count = (
-                image.pk
-                and Image.objects.filter(pk=image.pk).values_list(
-                    articles_using_image(), flat=True
-                )[0]
-            )
+        # get_queryset annotates every saved image; only the add form's new one has none.
+        count = getattr(image, "num_articles", 0)
         if not count:
             return "not used"
         return f"used in {count} article{pluralize(count)}"
@@ -260,7 +254,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["featured_image"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]
-    inlines = [ArticleAuthorInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Picture", {"fields": ["featured_image"]}),
@@ -311,6 +304,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return fields
 
     def get_inlines(self, request, obj):
+        # The admin's only source of inlines: corrections belong to published articles.
         if obj is not None and obj.status == Article.Status.PUBLISHED:
             return [ArticleAuthorInline, CorrectionInline]
         return [ArticleAuthorInline]
@@ -324,13 +318,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # Only newsroom staff write articles; a plain list also spares editors the
-        # permission to browse user accounts that an autocomplete would need.
-        if db_field.name == "authors":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
