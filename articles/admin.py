@@ -170,6 +170,8 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         if self.value() == "scheduled":
+            # The converse of ArticleQuerySet.published() (and the rule Article.is_scheduled
+            # states); an ArticleQuerySet.scheduled() would be its home.
             return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         if self.value() == "live":
             return queryset.published()
@@ -334,7 +336,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+        if article.is_scheduled:
             return f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
         return article.get_status_display()
 
