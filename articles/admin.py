@@ -418,8 +418,8 @@ class ArticleAdmin(admin.ModelAdmin):
         rows = []
         for index, revision in enumerate(history):
             previous = history[index + 1] if index + 1 < len(history) else None
-            changes = revisions.diff(previous.data if previous else None, revision.data)
-            rows.append({"revision": revision, "changed": [label for label, _ in changes]})
+            changed = revisions.changed_labels(previous.data if previous else None, revision.data)
+            rows.append({"revision": revision, "changed": changed})
         context = {
             **self.admin_site.each_context(request),
             "title": f"Revisions of “{article}”",
