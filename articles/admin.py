@@ -143,14 +143,8 @@ class ImageAdmin(NulFreeSearchMixin, admin.ModelAdmin):
 
     @admin.display(description="used in", ordering="num_articles")
     def usage(self, image):
-        count = getattr(image, "num_articles", None)
-        if count is None:
-            count = (
-                image.pk
-                and Image.objects.filter(pk=image.pk).values_list(
-                    articles_using_image(), flat=True
-                )[0]
-            )
+        # get_queryset annotates every saved image; only the add form's new one has none.
+        count = getattr(image, "num_articles", 0)
         if not count:
             return "not used"
         return f"used in {count} article{pluralize(count)}"
@@ -176,6 +170,8 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         if self.value() == "scheduled":
+            # The converse of ArticleQuerySet.published() (and the rule Article.is_scheduled
+            # states); an ArticleQuerySet.scheduled() would be its home.
             return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         if self.value() == "live":
             return queryset.published()
@@ -260,7 +256,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["featured_image"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]
-    inlines = [ArticleAuthorInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Picture", {"fields": ["featured_image"]}),
@@ -311,6 +306,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return fields
 
     def get_inlines(self, request, obj):
+        # The admin's only source of inlines: corrections belong to published articles.
         if obj is not None and obj.status == Article.Status.PUBLISHED:
             return [ArticleAuthorInline, CorrectionInline]
         return [ArticleAuthorInline]
@@ -324,13 +320,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # Only newsroom staff write articles; a plain list also spares editors the
-        # permission to browse user accounts that an autocomplete would need.
-        if db_field.name == "authors":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -347,7 +336,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+        if article.is_scheduled:
             return f"Scheduled for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
         return article.get_status_display()
 
@@ -365,8 +354,10 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Actions ---------------------------------------------------------------------
+    # Each in one transaction: a status change is never stored without its revisions.
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    @transaction.atomic
     def submit_for_review(self, request, queryset):
         submitted = 0
         for article in queryset.filter(status=Article.Status.DRAFT):
@@ -378,6 +369,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Submitted {submitted} article(s) for review.")
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
+    @transaction.atomic
     def publish(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = Article.objects.filter(pk__in=ids).publish()
@@ -385,6 +377,7 @@ class ArticleAdmin(admin.ModelAdmin):
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         count = Article.objects.filter(pk__in=ids).unpublish()
@@ -425,8 +418,8 @@ class ArticleAdmin(admin.ModelAdmin):
         rows = []
         for index, revision in enumerate(history):
             previous = history[index + 1] if index + 1 < len(history) else None
-            changes = revisions.diff(previous.data if previous else None, revision.data)
-            rows.append({"revision": revision, "changed": [label for label, _ in changes]})
+            changed = revisions.changed_labels(previous.data if previous else None, revision.data)
+            rows.append({"revision": revision, "changed": changed})
         context = {
             **self.admin_site.each_context(request),
             "title": f"Revisions of “{article}”",

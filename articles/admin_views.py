@@ -1,9 +1,10 @@
 """Admin-side views that are not ModelAdmin pages: the editor's picture upload and browser.
 
 They replace django-ckeditor's own views, which are CSRF-exempt, accept any file and echo
-the ``CKEditorFuncNum`` parameter into a script. These are staff-only, CSRF-protected,
-take only real pictures (validated exactly as in the Image admin), and accept
-``CKEditorFuncNum`` only as digits.
+the ``CKEditorFuncNum`` parameter into a script. These are staff-only, need the image
+permission the Image admin would (add to upload, view to browse; 403 without), are
+CSRF-protected, take only real pictures (validated exactly as in the Image admin), and
+accept ``CKEditorFuncNum`` only as digits.
 """
 
 import json
@@ -11,6 +12,7 @@ import os
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -43,6 +45,7 @@ def _callback_script(number, url="", message=""):
 
 
 @staff_member_required
+@permission_required("articles.add_image", raise_exception=True)
 @require_POST
 def editor_image_upload(request):
     """Receive a picture from the rich-text editor and add it to the image library.
@@ -80,6 +83,7 @@ def editor_image_upload(request):
 
 
 @staff_member_required
+@permission_required("articles.view_image", raise_exception=True)
 @require_GET
 def editor_image_browser(request):
     """List the picture library for the editor's "Browse Server" window.

@@ -44,6 +44,9 @@ class ParsedStory:
 
 def parse_story(text):
     """Return the ParsedStory in ``text``, or raise StoryFormatError saying what is missing."""
+    # PostgreSQL refuses NUL in text columns; a file holding one is binary anyway.
+    if "\x00" in text:
+        raise StoryFormatError("the file contains NUL bytes; is it really text?")
     # U+FEFF is a byte-order mark wherever it appears (files pasted together keep theirs);
     # its old zero-width-space meaning is deprecated.
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")

@@ -98,6 +98,21 @@ def _lines(name, value):
     return str(value).splitlines()
 
 
+def changed_labels(old, new):
+    """Return the labels of the fields ``diff`` would list, without diffing them.
+
+    For the history page, which needs only the names: equal values are skipped at
+    once, and the others compared as the lines ``diff`` would compare, so blank and
+    missing values count as the same here too.
+    """
+    labels = []
+    for name, label in FIELD_LABELS.items():
+        before, after = (old or {}).get(name), new.get(name)
+        if before != after and _lines(name, before) != _lines(name, after):
+            labels.append(label)
+    return labels
+
+
 def diff(old, new):
     """Compare two snapshots; return the changed fields with their line-by-line diff.
 

@@ -131,10 +131,19 @@ class CommentAdmin(admin.ModelAdmin):
     def move_to_trash(self, request, queryset):
         self._moderate(request, queryset.move_to_trash(), "Moved to trash")
 
-    @admin.action(description="Check again against the moderation rules", permissions=["moderate"])
+    @admin.action(
+        description="Check again against the moderation rules (skips approved comments)",
+        permissions=["moderate"],
+    )
     def check_again(self, request, queryset):
+        # A moderator's approval stands: re-checked, a first-time author's approved
+        # comment would go back to pending, since it cannot vouch for itself.
         decisions = {}
+        kept = 0
         for comment in queryset.select_related("user"):
+            if comment.status == Comment.Status.APPROVED:
+                kept += 1
+                continue
             decisions.setdefault(decide_for(comment), []).append(comment.pk)
         for status, ids in decisions.items():
             Comment.objects.filter(pk__in=ids).update(status=status)
@@ -142,4 +151,7 @@ class CommentAdmin(admin.ModelAdmin):
             f"{len(ids)} {Comment.Status(status).label.lower()}"
             for status, ids in decisions.items()
         )
-        self.message_user(request, f"Checked again: {summary or 'nothing selected'}.")
+        message = f"Checked again: {summary or 'nothing to check'}."
+        if kept:
+            message += f" {kept} approved comment(s) left as they are."
+        self.message_user(request, message)

@@ -69,14 +69,19 @@ def decide_status(
 
 def author_previously_approved(name, email, exclude_pk=None):
     """Return True if this name and email already have an approved comment."""
-    earlier = Comment.objects.approved().filter(email__iexact=email, name__iexact=name)
+    # Addresses are stored lower-case (Comment.save), so an exact match can use the
+    # email index, which email__iexact cannot.
+    earlier = Comment.objects.approved().filter(email=email.lower(), name__iexact=name)
     if exclude_pk is not None:
         earlier = earlier.exclude(pk=exclude_pk)
     return earlier.exists()
 
 
 def decide_for(comment):
-    """Return the status the rules give an existing comment (the admin's "check again")."""
+    """Return the status the rules give an existing comment (the admin's "check again").
+
+    The admin calls it only for comments not yet approved: a moderator's approval stands.
+    """
     return decide_status(
         name=comment.name,
         email=comment.email,

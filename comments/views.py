@@ -29,12 +29,23 @@ OWN_COMMENTS_AGE = 30 * 24 * 60 * 60
 OWN_COMMENTS_KEPT = 20
 
 
+def _as_id(value):
+    """Return ``value`` as an id, or None when it is not a short run of ASCII digits.
+
+    ``str.isdigit()`` alone lets "²" through, which ``int()`` refuses, and ``int()`` refuses
+    more than 4300 digits: either would be a 500.
+    """
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def own_comment_ids(request):
     """Return the ids of the comments this browser posted that may still wait."""
     value = request.get_signed_cookie(
         OWN_COMMENTS_COOKIE, default="", salt=OWN_COMMENTS_SALT, max_age=OWN_COMMENTS_AGE
     )
-    return [int(part) for part in value.split(".") if part.isdigit()]
+    return [pk for pk in map(_as_id, value.split(".")) if pk is not None]
 
 
 def saved_author(request):
@@ -64,8 +75,7 @@ def comment_context(request, article, form=None):
         elif request.user.is_authenticated:
             initial = {"author": request.user.get_full_name(), "email": request.user.email}
         by_id = {comment.pk: comment for comment in comments}
-        wanted = request.GET.get("replyto", "")
-        candidate = by_id.get(int(wanted)) if wanted.isdigit() else None
+        candidate = by_id.get(_as_id(request.GET.get("replyto", "")))
         if candidate is not None and candidate.is_approved:
             reply_to = candidate
             initial["parent"] = candidate.pk

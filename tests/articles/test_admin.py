@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import Article, Image
+from articles import revisions
+from articles.models import Article, ArticleRevision, Image
 from tests.factories import (
     inline_management_data,
     make_article,
@@ -98,6 +99,36 @@ def test_admin_bulk_publish_and_unpublish(admin_client):
     assert Article.objects.published().count() == 3
     admin_client.post(url, {"action": "unpublish", "_selected_action": ids})
     assert Article.objects.published().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("publish", Article.Status.DRAFT),
+        ("unpublish", Article.Status.PUBLISHED),
+        ("submit_for_review", Article.Status.DRAFT),
+    ],
+)
+def test_admin_bulk_action_is_undone_when_a_revision_cannot_be_written(
+    admin_client, monkeypatch, action, status
+):
+    articles = [make_article(status=status) for _ in range(2)]
+    real_record = revisions.record
+    calls = []
+
+    def fail_on_second(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("revision store unavailable")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(revisions, "record", fail_on_second)
+    url = reverse("admin:articles_article_changelist")
+    with pytest.raises(RuntimeError):
+        admin_client.post(url, {"action": action, "_selected_action": [a.pk for a in articles]})
+    assert len(calls) == 2
+    assert set(Article.objects.values_list("status", flat=True)) == {status}
+    assert not ArticleRevision.objects.exists()
 
 
 def test_admin_image_upload_records_uploader_and_size(admin_client, admin_user):

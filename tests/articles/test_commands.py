@@ -10,6 +10,7 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 
 from articles.demo_content import DEMO_STORIES
+from articles.management.commands.import_text import Command as ImportTextCommand
 from articles.models import Article, Image, Tag
 from tests.factories import make_article, make_picture_bytes, make_tag, make_user
 
@@ -288,6 +289,28 @@ def test_import_text_refuses_a_slug_already_taken(story_file):
     with pytest.raises(CommandError, match="already exists"):
         run("import_text", str(story_file))
     assert row_counts() == counts
+
+
+def test_import_text_refuses_a_file_with_nul_bytes(tmp_path):
+    path = tmp_path / "binary.txt"
+    path.write_text("Head\x00line\n\nA standfirst.\n\nBody.\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="contains NUL bytes; is it really text"):
+        run("import_text", str(path))
+    assert row_counts() == (0, 0, 0)
+
+
+def test_import_text_refuses_a_slug_taken_after_the_check(story_file, monkeypatch):
+    # As if another import committed the slug between the check and the insert.
+    create_image = ImportTextCommand.create_image
+
+    def create_image_then_take_the_slug(self, story, image_path):
+        make_article(slug="harrowfield-choir-wins-county-festival")
+        return create_image(self, story, image_path)
+
+    monkeypatch.setattr(ImportTextCommand, "create_image", create_image_then_take_the_slug)
+    with pytest.raises(CommandError, match="already exists. Choose another with --slug"):
+        run("import_text", str(story_file), "--tag", "Music")
+    assert row_counts() == (0, 0, 0)
 
 
 def test_import_text_refuses_a_file_that_is_not_a_picture_and_keeps_no_rows(story_file, tmp_path):

@@ -12,7 +12,7 @@ from PIL import ImageCms
 
 from articles import images
 from articles.models import Image, Rendition
-from tests.factories import make_article, make_image, make_upload, make_user
+from tests.factories import make_article, make_image, make_staff, make_upload, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -557,6 +557,27 @@ def test_image_browser_is_staff_only_and_refuses_odd_callback_numbers(client, ad
     assert client.get(reverse("editor-image-browser")).status_code == 302
     response = admin_client.get(reverse("editor-image-browser") + "?CKEditorFuncNum=x%22")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["", "?CKEditorFuncNum=4", "?responseType=json"])
+def test_editor_upload_needs_the_add_image_permission(client, query):
+    client.force_login(make_user(is_staff=True))
+    response = client.post(reverse("editor-image-upload") + query, {"upload": make_upload()})
+    assert response.status_code == 403
+    assert not Image.objects.exists()
+
+
+def test_image_browser_needs_the_view_image_permission(client):
+    client.force_login(make_user(is_staff=True))
+    assert client.get(reverse("editor-image-browser")).status_code == 403
+
+
+def test_reporter_can_upload_and_browse_from_the_editor(client):
+    client.force_login(make_staff("Reporters"))
+    url = reverse("editor-image-upload") + "?responseType=json"
+    assert client.post(url, {"upload": make_upload()}).json()["uploaded"] == 1
+    assert Image.objects.count() == 1
+    assert client.get(reverse("editor-image-browser")).status_code == 200
 
 
 # The Image admin ----------------------------------------------------------------------

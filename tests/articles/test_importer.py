@@ -101,6 +101,7 @@ def test_parse_story_keeps_a_credit_line_further_down_in_the_body():
         ("Headline\n\nA standfirst.\n\nA caption\nPC: Reuters\n", "no body paragraphs"),
         ("Headline\n\nA standfirst.\n\nPC: Reuters\n\nBody text.\n", "credit has no caption"),
         ("H" * 256 + "\n\nA standfirst.\n\nBody text.\n", "headline is 256 characters"),
+        ("Headline\n\nA standfirst.\n\nBody\x00text.\n", "contains NUL bytes"),
     ],
 )
 def test_parse_story_refuses_text_without_the_shape_of_a_story(text, message):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import Article, ArticleRevision, Correction
 from tests.factories import (
     inline_management_data,
@@ -104,6 +105,26 @@ def test_history_lists_who_saved_what(admin_client):
     # A headline edit on a published article is also an update readers are told about.
     assert rows[0]["changed"] == ["Headline", "Updated"]
     assert "Headline" in response.content.decode()
+
+
+def test_history_names_the_changed_fields_without_diffing_them(admin_client, monkeypatch):
+    article = make_article(headline="Council votes", body="<p>First.</p>")
+    _post(admin_client, article)
+    _post(admin_client, article, body="<p>First.</p><p>Second.</p>", minor_edit="on")
+    _post(admin_client, article, tags=[make_tag(name="Council").pk], minor_edit="on")
+
+    def no_diff(*args):
+        raise AssertionError("the history page ran a diff")
+
+    monkeypatch.setattr(revisions.difflib, "ndiff", no_diff)
+    response = admin_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    changed = [row["changed"] for row in response.context["rows"]]
+    assert changed[:2] == [["Tags"], ["Body"]]
+    monkeypatch.undo()
+    history = list(article.revisions.all())
+    for newer, older in zip(history, history[1:] + [None], strict=True):
+        expected = [label for label, _ in revisions.diff(older and older.data, newer.data)]
+        assert revisions.changed_labels(older and older.data, newer.data) == expected
 
 
 def test_revision_page_shows_a_readable_escaped_diff(admin_client):

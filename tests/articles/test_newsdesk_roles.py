@@ -249,6 +249,16 @@ def test_scheduled_filter_lists_only_future_articles(client, editor):
     assert list(listed) == [later]
 
 
+def test_status_column_copes_with_a_published_row_without_a_date(client, editor):
+    # Article.save always sets the date; a bulk update or an import need not.
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(published_at=None)
+    client.force_login(editor)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert "Scheduled for" not in response.content.decode()
+
+
 def test_scheduled_article_goes_live_at_its_minute(client, time_machine):
     at = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=1)
     article = make_article(published_at=at)

@@ -175,6 +175,21 @@ def test_check_again_applies_the_current_rules(client, settings):
     assert known.status == "approved"
 
 
+def test_check_again_leaves_a_hand_approved_comment_approved(client):
+    _editor(client)
+    article = make_article()
+    # A first-time author: by the rules alone this comment would be held.
+    approved = make_comment(article, name="New", email="new@example.com")
+    held = make_comment(article, name="Other", email="other@example.com", status="pending")
+    data = {"action": "check_again", "_selected_action": [approved.pk, held.pk]}
+    response = client.post(reverse(CHANGELIST) + "?status=all", data, follow=True)
+    approved.refresh_from_db()
+    held.refresh_from_db()
+    assert (approved.status, held.status) == ("approved", "pending")
+    message = str(next(iter(response.context["messages"])))
+    assert message == "Checked again: 1 pending. 1 approved comment(s) left as they are."
+
+
 def test_admin_index_shows_comments_awaiting_moderation(client):
     _editor(client)
     article = make_article()

@@ -4,10 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.views import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT
 from tests.comments.helpers import post
 from tests.factories import make_article, make_comment, make_tag
 
@@ -69,6 +71,25 @@ def test_reply_link_turns_the_heading_into_leave_a_reply_to_name(client):
     assert "Leave a Reply to Ann Lee" in replying
     assert f'href="{article.get_absolute_url()}#respond">Cancel reply</a>' in replying
     assert f'name="parent" value="{comment.pk}"' in replying
+
+
+@pytest.mark.parametrize("replyto", ["²", "{arabic_indic}", "1" * 5000])
+def test_reply_link_to_a_non_ascii_or_overlong_number_is_ignored(client, replyto):
+    # "²".isdigit() is true but int("²") fails; int() refuses over 4300 digits and
+    # reads "١" as 1, so only plain ASCII digits name a comment.
+    article = make_article()
+    comment = make_comment(article)
+    arabic_indic = str(comment.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    html = _page(client, article, "?replyto=" + replyto.format(arabic_indic=arabic_indic))
+    assert "Leave a Reply to" not in html
+
+
+def test_own_comments_cookie_with_non_ascii_digits_is_ignored(client):
+    article = make_article()
+    held = make_comment(article, status=Comment.Status.PENDING, text="Held for review.")
+    signer = signing.get_cookie_signer(salt=OWN_COMMENTS_COOKIE + OWN_COMMENTS_SALT)
+    client.cookies[OWN_COMMENTS_COOKIE] = signer.sign(f"².{held.pk}")
+    assert "Held for review." in _page(client, article)
 
 
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])

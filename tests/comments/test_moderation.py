@@ -3,10 +3,18 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.moderation import comments_open, count_links, decide_status
+from comments.moderation import (
+    author_previously_approved,
+    comments_open,
+    count_links,
+    decide_status,
+)
 from tests.comments.helpers import post
 from tests.factories import make_article, make_comment
 
@@ -106,6 +114,29 @@ def test_known_author_means_same_name_and_email_approved_before(client):
     assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
     post(client, article, author="Impostor", email="other@example.com", ip="198.51.100.3")
     assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+def test_known_author_check_matches_the_email_exactly_on_its_index():
+    with CaptureQueriesContext(connection) as queries:
+        author_previously_approved("Jane Reader", "Jane@Example.com")
+    (query,) = queries.captured_queries
+    assert '"comments_comment"."email" = ' in query["sql"]
+
+
+def test_an_address_typed_in_capitals_in_the_admin_still_counts_as_known(admin_client):
+    article = make_article()
+    comment = make_comment(article, name="Jane Reader", email="jane@example.com")
+    data = {
+        "status": "approved",
+        "name": "Jane Reader",
+        "email": "Jane@Example.COM",
+        "website": "",
+        "text": comment.text,
+    }
+    admin_client.post(reverse("admin:comments_comment_change", args=[comment.pk]), data)
+    comment.refresh_from_db()
+    assert comment.email == "jane@example.com"
+    assert author_previously_approved("jane reader", "JANE@example.com")
 
 
 def test_an_author_whose_earlier_comment_is_held_stays_held(client):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -70,25 +70,33 @@ class Command(BaseCommand):
         tag_names = {slugify(name): name.strip() for name in options["tags"]}
         if "" in tag_names:
             raise CommandError("Every --tag needs a name with at least one letter or number.")
+        slug_taken = CommandError(
+            f"Cannot import {path}: an article with the slug {slug!r} already exists. "
+            "Choose another with --slug."
+        )
         if Article.objects.filter(slug=slug).exists():
-            raise CommandError(
-                f"Cannot import {path}: an article with the slug {slug!r} already exists. "
-                "Choose another with --slug."
-            )
+            raise slug_taken
 
+        status = Article.Status.PUBLISHED if options["publish"] else Article.Status.DRAFT
         with transaction.atomic():
             # Readers see the new content at once, not when cached pages expire.
             transaction.on_commit(pagecache.invalidate)
             image = self.create_image(story, options["image"])
-            article = Article.objects.create(
-                headline=story.headline,
-                slug=slug,
-                standfirst=story.standfirst,
-                body=paragraphs_to_html(story.body_paragraphs),
-                featured_image=image,
-                status=Article.Status.PUBLISHED if options["publish"] else Article.Status.DRAFT,
-                published_at=timezone.now() if options["publish"] else None,
-            )
+            try:
+                # The slug is the article's only unique column: a clash here means another
+                # import or an editor took it after the check above.
+                with transaction.atomic():
+                    article = Article.objects.create(
+                        headline=story.headline,
+                        slug=slug,
+                        standfirst=story.standfirst,
+                        body=paragraphs_to_html(story.body_paragraphs),
+                        featured_image=image,
+                        status=status,
+                        published_at=timezone.now() if options["publish"] else None,
+                    )
+            except IntegrityError:
+                raise slug_taken from None
             tags = [find_or_create_tag(name, tag_slug) for tag_slug, name in tag_names.items()]
             article.tags.set(tags)
 
