@@ -25,19 +25,8 @@ from .roles import can_publish
 from .templatetags.articles_tags import picture
 
 
-class NulFreeSearchMixin:
-    """Drop NUL characters from admin searches, which PostgreSQL refuses with an error.
-
-    The changelist's search box checks for them; the autocomplete behind the tag and
-    picture pickers passes its term straight through.
-    """
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
-
-
 @admin.register(Tag)
-class TagAdmin(NulFreeSearchMixin, admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin):
     ordering = ["name"]
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
@@ -52,7 +41,7 @@ class TagAdmin(NulFreeSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(NulFreeSearchMixin, admin.ModelAdmin):
+class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "thumbnail",
@@ -86,17 +75,25 @@ class ImageAdmin(NulFreeSearchMixin, admin.ModelAdmin):
             .prefetch_related("renditions")
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # A saved picture keeps its file (ImageForm): replacing it would leave articles
+        # pointing at a file the library no longer knows. A new picture is a new upload.
+        (name, options), *rest = fieldsets
+        fields = [field for field in options["fields"] if field != "file"]
+        return [(name, {**options, "fields": fields}), *rest]
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            if change:
-                obj.discard_renditions()
+        if not change:
             # Made after the upload commits, so readers never wait for them.
             transaction.on_commit(obj.create_renditions)
         elif {"focal_x", "focal_y"} & set(form.changed_data):
-            obj.discard_renditions(crops_only=True)
+            obj.discard_crops()
             transaction.on_commit(obj.create_renditions)
 
     def get_deleted_objects(self, objs, request):

@@ -81,6 +81,10 @@ class ImageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The file of a saved picture is not replaced: article bodies name it, and
+            # a new file would leave them pointing at one the library no longer knows.
+            del self.fields["file"]
         # Most pictures need no focal point: left empty, it stays in the middle.
         for name in ("focal_x", "focal_y"):
             self.fields[name].required = False

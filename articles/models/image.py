@@ -144,9 +144,9 @@ class Image(models.Model):
             except Exception:
                 logger.exception("Could not make renditions of image %s.", self.pk)
 
-    def discard_renditions(self, crops_only=False):
-        """Forget renditions (all, or only the crops) so they are made again from the file."""
-        renditions = self.renditions.exclude(crop="") if crops_only else self.renditions.all()
+    def discard_crops(self):
+        """Forget the cropped renditions, so they are made again around the focal point."""
+        renditions = self.renditions.exclude(crop="")
         names = list(renditions.values_list("file", flat=True))
         renditions.delete()
         self.__dict__.pop("_renditions", None)

@@ -243,3 +243,24 @@ def test_editors_group_can_write_articles():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("codename", flat=True))
     assert {"add_article", "change_article", "add_image", "change_tag"} <= codenames
+
+
+def test_a_saved_pictures_file_cannot_be_replaced(admin_client):
+    image = make_image(caption="Old caption")
+    original = image.file.name
+    url = reverse("admin:articles_image_change", args=[image.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="file"' not in page
+    response = admin_client.post(
+        url,
+        {
+            "file": make_upload(name="other.jpg", size=(30, 30)),
+            "alt_text": image.alt_text,
+            "caption": "New caption",
+            "credit": image.credit,
+        },
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.caption == "New caption"
+    assert image.file.name == original
