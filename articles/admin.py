@@ -167,9 +167,7 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         if self.value() == "scheduled":
-            # The converse of ArticleQuerySet.published() (and the rule Article.is_scheduled
-            # states); an ArticleQuerySet.scheduled() would be its home.
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            return queryset.scheduled()
         if self.value() == "live":
             return queryset.published()
         return queryset

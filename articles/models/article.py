@@ -109,10 +109,14 @@ class ArticleQuerySet(models.QuerySet):
             matches = matches.filter(in_text | Q(body_text__icontains=word))
         return matches
 
+    def scheduled(self):
+        """Return the articles published for a time still to come: readers wait for them."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def next_publication_time(self):
         """Return when the next scheduled article goes live, or None if none is waiting."""
         return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            self.scheduled()
             .order_by("published_at")
             .values_list("published_at", flat=True)
             .first()
