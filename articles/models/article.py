@@ -116,10 +116,7 @@ class ArticleQuerySet(models.QuerySet):
     def next_publication_time(self):
         """Return when the next scheduled article goes live, or None if none is waiting."""
         return (
-            self.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
     def publish(self):
