@@ -39,6 +39,19 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+def _count_per_article(rows):
+    """Return an expression counting ``rows`` of each article, 0 when there are none."""
+    # A subquery rather than a JOIN and GROUP BY: it cannot multiply other annotations.
+    per_article = (
+        rows.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_article), 0)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles readers may see: published, and not scheduled for later."""
@@ -67,18 +80,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_comment_count(self):
         """Annotate ``comment_count``, the approved comments, without a query per article."""
-        # A subquery rather than a JOIN and GROUP BY: it cannot multiply other annotations.
         from comments.models import Comment
 
-        approved = (
-            Comment.objects.approved()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
+        return self.annotate(comment_count=_count_per_article(Comment.objects.approved()))
 
     def for_page(self):
         """Fetch what an article page shows but its pictures (``Article.fetch_pictures``).
@@ -86,14 +90,11 @@ class ArticleQuerySet(models.QuerySet):
         Corrections are only counted here: most articles have none, and the page asks
         for them only when the count says there are some.
         """
-        corrections = (
-            Correction.objects.filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(total=Count("pk"))
-            .values("total")
+        return (
+            self.with_card_data()
+            .with_tags()
+            .annotate(correction_count=_count_per_article(Correction.objects.all()))
         )
-        return self.with_card_data().annotate(correction_count=Coalesce(Subquery(corrections), 0))
 
     def visible_to(self, user):
         """Return the articles ``user`` may open in the newsdesk: editors all, others their own."""
