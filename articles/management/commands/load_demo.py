@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -10,15 +8,13 @@ from django.utils import timezone
 from articles.demo_content import DEMO_STORIES, make_demo_picture
 from articles.importer import find_or_create_tag, paragraphs_to_html
 from articles.models import Article, Image
-from articles.roles import ensure_demo_reporter
+from articles.roles import (
+    DEMO_EDITOR_PASSWORD,
+    DEMO_EDITOR_USERNAME,
+    ensure_demo_editor,
+    ensure_demo_reporter,
+)
 from newsroom import pagecache
-
-DEMO_USERNAME = "editor"
-# Printed on every run and only ever created when settings.NEWSROOM_DEMO is on.
-DEMO_PASSWORD = "newsroom-editor"  # noqa: S105
-EDITORS_GROUP = "Editors"
-EDITOR_MODELS = ("article", "image", "tag")
-EDITOR_ACTIONS = ("add", "change", "delete", "view")
 
 
 class Command(BaseCommand):
@@ -32,9 +28,9 @@ class Command(BaseCommand):
             "--demo-accounts",
             action="store_true",
             help=(
-                f"Also create the demo editor ({DEMO_USERNAME} / {DEMO_PASSWORD}) and reporter, "
-                "and make the editor the stories' author. Refused unless settings.NEWSROOM_DEMO "
-                "is on."
+                f"Also create the demo editor ({DEMO_EDITOR_USERNAME} / {DEMO_EDITOR_PASSWORD}) "
+                "and reporter, and make the editor the stories' author. Refused unless "
+                "settings.NEWSROOM_DEMO is on."
             ),
         )
         parser.add_argument(
@@ -53,7 +49,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Readers see the new content at once, not when cached pages expire.
             transaction.on_commit(pagecache.invalidate)
-            editor = self.ensure_demo_editor() if demo_accounts else None
+            editor = ensure_demo_editor() if demo_accounts else None
             reporter, reporter_password = ensure_demo_reporter() if demo_accounts else (None, "")
             created = present = 0
             now = timezone.now()
@@ -74,7 +70,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo stories: {created} created, {present} already present.")
         )
         if editor is not None:
-            self.stdout.write(f"Demo editor: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"Demo editor: username {DEMO_EDITOR_USERNAME}, password {DEMO_EDITOR_PASSWORD}"
+            )
             self.stdout.write(
                 f"Demo reporter: username {reporter.get_username()}, password {reporter_password}"
                 " (writes and submits for review; cannot publish)"
@@ -105,27 +103,3 @@ class Command(BaseCommand):
         )
         article.tags.set([find_or_create_tag(name, slug) for name, slug in story["tags"]])
         return article
-
-    def ensure_demo_editor(self):
-        """Return the demo editor, created if missing, with the demo password and group."""
-        group, group_created = Group.objects.get_or_create(name=EDITORS_GROUP)
-        if group_created:
-            # A migration normally makes this group, maybe with more permissions; this
-            # only fills in a group that is missing, and never takes permissions away.
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles",
-                    codename__in=[
-                        f"{action}_{model}" for model in EDITOR_MODELS for action in EDITOR_ACTIONS
-                    ],
-                )
-            )
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        user.first_name, user.last_name = "Demo", "Editor"
-        user.is_staff = True
-        user.is_active = True
-        # Reset each run, so the password printed below is always the one that works.
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        user.groups.add(group)
-        return user
