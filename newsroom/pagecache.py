@@ -28,6 +28,7 @@ How it stays correct:
   reader, so a cached page posts exactly like a rendered one.
 """
 
+import contextvars
 import functools
 import re
 import uuid
@@ -54,6 +55,17 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 SECURITY_INPUT = re.compile(r'(name="security" value=")([^"]*)(")')
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 SECURITY_PLACEHOLDER = re.compile("\x00security:(\\d+)\x00")
+
+
+# Set while a cacheable page renders; anything that makes the page incomplete or
+# personal for a moment (a picture left out until its renditions exist) clears it.
+_storable = contextvars.ContextVar("pagecache_storable", default=None)
+
+
+def do_not_store():
+    """Keep the page being rendered out of the cache (it is served, just not kept)."""
+    if _storable.get() is not None:
+        _storable.get()[0] = False
 
 
 def invalidate():
@@ -142,10 +154,15 @@ def cache_public_page(view, parameters=("page",)):
             for name, value in headers.items():
                 response[name] = value
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code == 200 and not response.cookies:
+        storable = [True]
+        token = _storable.set(storable)
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        finally:
+            _storable.reset(token)
+        if response.status_code == 200 and not response.cookies and storable[0]:
             html = response.content.decode(response.charset)
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             cache.set(key, (headers, _with_placeholders(html)), _seconds_to_keep())

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "ckeditor",
+    # Background work (renditions): Django's Tasks API, backported, with its database
+    # backend, so the queue needs no service beyond the database (see README).
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -78,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "articles.renditions.QueueMissingRenditionsMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -149,6 +154,14 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with file:// or locmem://; got {CACHE_URL!r}."
     )
+# Background tasks run by `manage.py db_worker`, stored in the site's own database so any
+# number of workers on any number of machines share one queue. A site that outgrows it
+# names another backend for the same API here (Celery/RabbitMQ, RQ/Redis).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 # How long a public page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
