@@ -1,0 +1,334 @@
+"""Full-text search of articles: PostgreSQL text search or SQLite FTS5, behind one seam.
+
+Both databases keep their index current by themselves: on PostgreSQL a trigger fills the
+``articles_article.search_vector`` column (GIN-indexed), on SQLite triggers feed the FTS5
+table ``articles_article_search``. So ``save()``, ``QuerySet.update()``, ``bulk_create()``
+and a bulk ``COPY`` all keep search current; ``rebuild_search_index()`` refills it in bulk.
+Migration 0007 creates both; neither is a model field, so no other query ever reads them.
+
+Ranking every match of a word found in most articles costs time in proportion to the
+archive, so ranking is bounded: the candidates are the most recently added
+``MAX_RESULTS`` + 1 matches (newest ids first, a walk that stops early on either index),
+ranked by relevance (headline above standfirst above body) with the newer article first on
+equal rank. A query with fewer matches than that ranks every match; a more common one
+ranks the latest matches, says "more than 1,000", and pages stop there.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connections
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# How many results a search shows at most; the count stops one above it.
+MAX_RESULTS = 1000
+# Terms (words or quoted phrases) read from one query; the rest are ignored.
+MAX_TERMS = 10
+# PostgreSQL text search configuration made by migration 0007: english, accents removed.
+PG_CONFIG = "newsroom"
+# Slices of the archive PostgreSQL searches in turn, as distances from the newest id.
+PG_SLICES = (1_000, 5_000, 25_000)
+# Marks around matched words in snippets: they never reach a page (see snippet_html).
+_START, _STOP = "\x02", "\x03"
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+# What both databases' tokenizers call a word: letters and digits; "_" separates.
+_WORD = re.compile(r"[^\W_]+")
+# A quoted phrase (with or without its closing quote, as websearch_to_tsquery reads
+# one), or a run of anything but spaces.
+_CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+SQLITE_TABLE = "articles_article_search"
+# bm25 weights per FTS5 column: headline, standfirst, body text.
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
+SQLITE_TRIGGERS = {
+    "articles_article_search_insert": f"""
+        CREATE TRIGGER IF NOT EXISTS articles_article_search_insert
+        AFTER INSERT ON articles_article BEGIN
+            INSERT INTO {SQLITE_TABLE}(rowid, headline, standfirst, body_text)
+            VALUES (new.id, new.headline, new.standfirst, new.body_text);
+        END""",
+    "articles_article_search_delete": f"""
+        CREATE TRIGGER IF NOT EXISTS articles_article_search_delete
+        AFTER DELETE ON articles_article BEGIN
+            INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}, rowid, headline, standfirst, body_text)
+            VALUES ('delete', old.id, old.headline, old.standfirst, old.body_text);
+        END""",
+    "articles_article_search_update": f"""
+        CREATE TRIGGER IF NOT EXISTS articles_article_search_update
+        AFTER UPDATE OF id, headline, standfirst, body_text ON articles_article
+        WHEN old.id IS NOT new.id OR old.headline IS NOT new.headline
+            OR old.standfirst IS NOT new.standfirst OR old.body_text IS NOT new.body_text
+        BEGIN
+            INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}, rowid, headline, standfirst, body_text)
+            VALUES ('delete', old.id, old.headline, old.standfirst, old.body_text);
+            INSERT INTO {SQLITE_TABLE}(rowid, headline, standfirst, body_text)
+            VALUES (new.id, new.headline, new.standfirst, new.body_text);
+        END""",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a quoted phrase of a query; ``excluded`` when it was written ``-term``."""
+
+    words: tuple[str, ...]
+    excluded: bool = False
+
+
+def parse_query(text):
+    """Read ``text`` as websearch syntax: return its alternatives, each a tuple of Terms.
+
+    Words are ANDed; ``or`` between words starts another alternative; ``"…"`` is a
+    phrase; ``-word`` and ``-"…"`` exclude. Anything that is not a letter or digit
+    separates words, so no input can carry either database's query syntax through.
+    An alternative with nothing but exclusions would match most of the archive, so it
+    is dropped: a query with no wanted word finds nothing.
+    """
+    alternatives, current, terms = [], [], 0
+    for match in _CHUNK.finditer(text):
+        negation, phrase, bare = match.groups()
+        if bare is not None:
+            if bare.lower() == "or":
+                alternatives.append(current)
+                current = []
+                continue
+            negation, phrase = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
+        words = tuple(word.lower() for word in _WORD.findall(phrase))
+        if words and terms < MAX_TERMS:
+            current.append(Term(words, excluded=bool(negation)))
+            terms += 1
+    alternatives.append(current)
+    return tuple(tuple(terms) for terms in alternatives if any(not term.excluded for term in terms))
+
+
+def fts5_expression(alternatives):
+    """Return an FTS5 MATCH expression for parsed alternatives; every word is quoted."""
+
+    def phrase(term):
+        # Words hold only letters and digits, so the quotes cannot be closed early.
+        return '"' + " ".join(term.words) + '"'
+
+    groups = []
+    for terms in alternatives:
+        wanted = " AND ".join(phrase(term) for term in terms if not term.excluded)
+        unwanted = "".join(f" NOT {phrase(term)}" for term in terms if term.excluded)
+        groups.append(f"(({wanted}){unwanted})")
+    return " OR ".join(groups)
+
+
+def websearch_text(alternatives, phrases=True):
+    """Return parsed alternatives written back as websearch_to_tsquery input.
+
+    Without ``phrases``, a phrase becomes its words, each wanted anywhere, and an
+    excluded phrase is left out: what an index without word positions can answer.
+    """
+
+    def written(term):
+        if phrases:
+            return ("-" if term.excluded else "") + '"' + " ".join(term.words) + '"'
+        if term.excluded:
+            return f'-"{term.words[0]}"' if len(term.words) == 1 else ""
+        return " ".join(f'"{word}"' for word in term.words)
+
+    return " or ".join(
+        " ".join(filter(None, (written(term) for term in terms))) for terms in alternatives
+    )
+
+
+def snippet_html(text):
+    """Return a snippet as safe HTML: every character escaped, matches in ``<mark>``."""
+    marked = _MARKED.sub(r"<mark>\1</mark>", escape(text))
+    return mark_safe(marked.replace(_START, "").replace(_STOP, ""))  # noqa: S308
+
+
+def _where(queryset):
+    """Return the SQL and parameters of ``queryset``'s filters on articles_article.
+
+    The published rule (``ArticleQuerySet.published``) stays defined once: search reuses
+    the queryset's own WHERE clause inside its hand-written statement.
+    """
+    query = queryset.query
+    if len(query.alias_map) > 1:
+        raise ValueError("Search needs a queryset filtered on the article table alone.")
+    if not query.where:
+        return "1 = 1", []
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.compile(query.where)
+    return sql, list(params)
+
+
+class SearchResults:
+    """The articles of ``queryset`` matching a query, best first, a page at a time.
+
+    ``page(number, per_page)`` runs one query for the page's ids in rank order and the
+    number of matches, then fetches those articles through ``queryset`` (so its
+    ``for_listing()`` prefetches apply) and their snippets (``search_snippet``, safe
+    HTML). ``total`` is the number of matches found, at most ``MAX_RESULTS``; ``more``
+    says the search stopped there and older articles may match too.
+    """
+
+    def __init__(self, queryset, query):
+        self.queryset = queryset
+        self.query = query
+        self.alternatives = parse_query(query)
+        self.vendor = connections[queryset.db].vendor
+        self.total = 0
+        self.more = False
+
+    def page(self, number, per_page):
+        """Return the articles of page ``number`` (from 1); an empty list past the last."""
+        offset = (number - 1) * per_page
+        limit = min(per_page, MAX_RESULTS - offset)
+        if not self.alternatives or limit <= 0:
+            return []
+        statement, params = self._ranked(limit, offset)
+        rows = self._fetch(statement, params)
+        if not rows:
+            return []
+        self.total = min(rows[0][1], MAX_RESULTS)
+        self.more = rows[0][2] > MAX_RESULTS
+        ids = [row[0] for row in rows]
+        articles = {article.pk: article for article in self.queryset.filter(pk__in=ids)}
+        snippets = self.snippets(ids)
+        found = [articles[pk] for pk in ids if pk in articles]
+        for article in found:
+            article.search_snippet = snippet_html(snippets.get(article.pk) or "")
+        return found
+
+    def snippets(self, ids):
+        """Return ``{id: text}``: a passage of each article's body, matches marked."""
+        if not self.alternatives or not ids:
+            return {}
+        if self.vendor == "postgresql":
+            # Marks the text itself holds are removed first, so only ours remain.
+            options = (
+                f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15,"
+                ' MaxFragments=2, FragmentDelimiter=" … "'
+            )
+            statement = (
+                f"SELECT id, ts_headline('{PG_CONFIG}', translate(body_text, %s, ''),"
+                f" websearch_to_tsquery('{PG_CONFIG}', %s), %s)"
+                " FROM articles_article WHERE id = ANY(%s)"
+            )
+            params = [_START + _STOP, websearch_text(self.alternatives), options, list(ids)]
+        else:
+            marks = ", ".join("%s" for _ in ids)
+            statement = (
+                f"SELECT rowid, snippet({SQLITE_TABLE}, 2, %s, %s, %s, 32) FROM {SQLITE_TABLE}"
+                f" WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({marks})"
+            )
+            params = [_START, _STOP, "…", fts5_expression(self.alternatives), *ids]
+        return dict(self._fetch(statement, params))
+
+    def _ranked(self, limit, offset):
+        """Return SQL for a page of ranked ids, each row with the matches and candidates."""
+        if self.vendor == "postgresql":
+            return self._ranked_postgresql(limit, offset)
+        where, where_params = _where(self.queryset)
+        weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+        # CROSS JOIN keeps the FTS5 table outside: it yields matches newest id first and
+        # the walk stops after enough published ones. bm25() is lower for better matches.
+        statement = (
+            "SELECT id, count(*) OVER (), count(*) OVER () FROM ("
+            f" SELECT articles_article.id, articles_article.published_at,"
+            f" bm25({SQLITE_TABLE}, {weights}) AS score"
+            f" FROM {SQLITE_TABLE} CROSS JOIN articles_article"
+            f" ON articles_article.id = {SQLITE_TABLE}.rowid"
+            f" WHERE {SQLITE_TABLE} MATCH %s AND {where}"
+            f" ORDER BY {SQLITE_TABLE}.rowid DESC LIMIT {MAX_RESULTS + 1}"
+            ") candidates ORDER BY score, published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        return statement, [fts5_expression(self.alternatives), *where_params, limit, offset]
+
+    def _ranked_postgresql(self, limit, offset):
+        # The GIN index finds the matches of each slice of the archive, newest slice first;
+        # a common word fills the candidates from the newest slice alone, a rare one reads
+        # every slice, and either way few rows are visited. The GIN index holds no word
+        # positions, so phrases are found here as all their words and checked afterwards
+        # among the candidates only: the full vectors are read for those rows alone.
+        where, where_params = _where(self.queryset)
+        words = websearch_text(self.alternatives, phrases=False)
+        newest = "(SELECT max(id) FROM articles_article)"
+        edges = (0, *PG_SLICES)
+        branches, params = [], []
+        for newer, older in zip(edges, (*PG_SLICES, None), strict=True):
+            in_slice = f"articles_article.id <= {newest} - {newer}"
+            if older is not None:
+                in_slice += f" AND articles_article.id > {newest} - {older}"
+            branches.append(
+                "(SELECT id, published_at, search_vector, search_rank_vector"
+                f" FROM articles_article WHERE {where} AND {in_slice}"
+                f" AND search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+                " ORDER BY id DESC)"
+            )
+            params += [*where_params, words]
+        phrase_check = ""
+        if any(len(term.words) > 1 for terms in self.alternatives for term in terms):
+            phrase_check = f"WHERE search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+            params.append(websearch_text(self.alternatives))
+        statement = (
+            "SELECT id, count(*) OVER (), candidates FROM ("
+            " SELECT *, count(*) OVER () AS candidates FROM ("
+            f" {' UNION ALL '.join(branches)} LIMIT {MAX_RESULTS + 1}) newest_matches"
+            f") ranked {phrase_check}"
+            f" ORDER BY ts_rank(search_rank_vector, websearch_to_tsquery('{PG_CONFIG}', %s))"
+            " DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        return statement, [*params, words, limit, offset]
+
+    def _fetch(self, statement, params):
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+
+def search_articles(queryset, query):
+    """Return ``SearchResults`` for ``query`` among the articles of ``queryset``."""
+    return SearchResults(queryset, query)
+
+
+def rebuild_search_index(using="default"):
+    """Refill the search index from every article, in bulk.
+
+    The triggers keep it current on their own, through ``COPY`` too; this is for a
+    database filled with the triggers missing or disabled, or an index in doubt.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Setting only search_vector does not fire the trigger (it watches the text).
+            cursor.execute(
+                "UPDATE articles_article SET search_vector ="
+                " articles_search_vector(headline, standfirst, body_text),"
+                " search_rank_vector ="
+                " articles_search_rank_vector(headline, standfirst, body_text)"
+            )
+            cursor.execute("ANALYZE articles_article")
+        else:
+            cursor.execute(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {SQLITE_TABLE}({SQLITE_TABLE}) VALUES ('optimize')")
+
+
+def ensure_sqlite_triggers(using="default", **kwargs):
+    """Recreate the SQLite search triggers if a migration dropped them (post_migrate).
+
+    On SQLite, Django alters a column by copying the table into a new one, which drops
+    the old table's triggers; the index is refilled in case rows changed meanwhile.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        names = [SQLITE_TABLE, *SQLITE_TRIGGERS]
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+            f" AND name IN ({', '.join('%s' for _ in names)})",
+            names,
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if SQLITE_TABLE not in present or present >= set(SQLITE_TRIGGERS):
+            return
+        for statement in SQLITE_TRIGGERS.values():
+            cursor.execute(statement)
+    rebuild_search_index(using)
