@@ -85,21 +85,29 @@ def parse_query(text):
     An alternative with nothing but exclusions would match most of the archive, so it
     is dropped: a query with no wanted word finds nothing.
     """
-    alternatives, current, terms = [], [], 0
+    alternatives, current = [], []
     for match in _CHUNK.finditer(text):
         negation, phrase, bare = match.groups()
+        if bare is not None and bare.lower() == "or":
+            alternatives.append(current)
+            current = []
+            continue
         if bare is not None:
-            if bare.lower() == "or":
-                alternatives.append(current)
-                current = []
-                continue
-            negation, phrase = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
-        words = tuple(word.lower() for word in _WORD.findall(phrase))
-        if words and terms < MAX_TERMS:
-            current.append(Term(words, excluded=bool(negation)))
-            terms += 1
+            # Outside quotes every word stands alone: "covid-19" is two words.
+            excluded = bare.startswith("-")
+            current += [Term((word.lower(),), excluded) for word in _WORD.findall(bare)]
+        else:
+            words = tuple(word.lower() for word in _WORD.findall(phrase))
+            if words:
+                current.append(Term(words, excluded=bool(negation)))
     alternatives.append(current)
-    return tuple(tuple(terms) for terms in alternatives if any(not term.excluded for term in terms))
+    kept, count = [], 0
+    for terms in alternatives:
+        terms = terms[: MAX_TERMS - count]
+        count += len(terms)
+        if any(not term.excluded for term in terms):
+            kept.append(tuple(terms))
+    return tuple(kept)
 
 
 def fts5_expression(alternatives):

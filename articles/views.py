@@ -59,9 +59,9 @@ class SearchView(PublishedArticlesMixin, ListView):
     """Published articles matching ``?q=`` (websearch syntax), best match first.
 
     Template: ``articles/search.html``. Context: ``query``, ``page_obj``, ``paginator``
-    (its count stops at ``articles.search.MAX_RESULTS``), ``more_results`` (more articles
-    match than are shown) and ``article_list``, each with ``search_snippet``. A page
-    beyond the last is a 404.
+    (counting at most ``articles.search.MAX_RESULTS``), ``more_results`` (the search
+    stopped there) and ``article_list``, each with ``search_snippet``. A page past the
+    last is a 404.
     """
 
     template_name = "articles/search.html"
@@ -90,9 +90,10 @@ class SearchView(PublishedArticlesMixin, ListView):
         return paginator, page, articles, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            query=self.query, more_results=self.object_list.more, **kwargs
-        )
+        context = super().get_context_data(query=self.query, **kwargs)
+        # Known once the page is fetched, which the call above does.
+        context["more_results"] = self.object_list.more
+        return context
 
 
 class ArticleDetailView(DetailView):
