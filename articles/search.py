@@ -42,6 +42,11 @@ SQLITE_TABLE = "articles_article_search"
 # bm25 weights per FTS5 column: headline, standfirst, body text.
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
 SQLITE_TRIGGERS = {
+    # Not a trigger, but lost with them: search checks each match's status and date
+    # here, without reading the row (and its long body) from the table.
+    "articles_article_search_cover": """
+        CREATE INDEX IF NOT EXISTS articles_article_search_cover
+        ON articles_article (id, status, published_at)""",
     "articles_article_search_insert": f"""
         CREATE TRIGGER IF NOT EXISTS articles_article_search_insert
         AFTER INSERT ON articles_article BEGIN
@@ -197,7 +202,9 @@ class SearchResults:
         self.total = min(rows[0][1], MAX_RESULTS)
         self.more = rows[0][2] > MAX_RESULTS
         ids = [row[0] for row in rows]
-        articles = {article.pk: article for article in self.queryset.filter(pk__in=ids)}
+        # Cards never show the body; it is most of an article's bytes.
+        matches = self.queryset.filter(pk__in=ids).defer("body", "body_text")
+        articles = {article.pk: article for article in matches}
         snippets = self.snippets(ids)
         found = [articles[pk] for pk in ids if pk in articles]
         for article in found:
@@ -230,31 +237,44 @@ class SearchResults:
         return dict(self._fetch(statement, params))
 
     def _ranked(self, limit, offset):
-        """Return SQL for a page of ranked ids, each row with the matches and candidates."""
+        """Return SQL for a page of ranked ids, each row with the matches and candidates.
+
+        When more articles match than a search shows, relevance is not computed: a word
+        in most articles says little about any of them, and ranking them all is what makes
+        full-text search slow. Those matches come newest first; fewer are ranked.
+        """
         if self.vendor == "postgresql":
             return self._ranked_postgresql(limit, offset)
         where, where_params = _where(self.queryset)
+        expression = fts5_expression(self.alternatives)
         weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
         # CROSS JOIN keeps the FTS5 table outside: it yields matches newest id first and
-        # the walk stops after enough published ones. bm25() is lower for better matches.
-        statement = (
-            "SELECT id, count(*) OVER (), count(*) OVER () FROM ("
-            f" SELECT articles_article.id, articles_article.published_at,"
-            f" bm25({SQLITE_TABLE}, {weights}) AS score"
+        # the walk stops after enough published ones. The uncorrelated count runs once,
+        # before bm25() (lower is better) is asked for on any row.
+        newest_matches = (
             f" FROM {SQLITE_TABLE} CROSS JOIN articles_article"
             f" ON articles_article.id = {SQLITE_TABLE}.rowid"
             f" WHERE {SQLITE_TABLE} MATCH %s AND {where}"
             f" ORDER BY {SQLITE_TABLE}.rowid DESC LIMIT {MAX_RESULTS + 1}"
+        )
+        statement = (
+            "SELECT id, count(*) OVER (), count(*) OVER () FROM ("
+            " SELECT articles_article.id, articles_article.published_at,"
+            f" CASE WHEN (SELECT count(*) FROM (SELECT 1 {newest_matches})) > {MAX_RESULTS}"
+            f" THEN 0 ELSE bm25({SQLITE_TABLE}, {weights}) END AS score"
+            f" {newest_matches}"
             ") candidates ORDER BY score, published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
-        return statement, [fts5_expression(self.alternatives), *where_params, limit, offset]
+        params = [expression, *where_params] * 2
+        return statement, [*params, limit, offset]
 
     def _ranked_postgresql(self, limit, offset):
         # The GIN index finds the matches of each slice of the archive, newest slice first;
         # a common word fills the candidates from the newest slice alone, a rare one reads
         # every slice, and either way few rows are visited. The GIN index holds no word
         # positions, so phrases are found here as all their words and checked afterwards
-        # among the candidates only: the full vectors are read for those rows alone.
+        # among the candidates only: the full vectors are read for those rows alone. The
+        # rank reads a small vector (headline, standfirst, the body's opening).
         where, where_params = _where(self.queryset)
         words = websearch_text(self.alternatives, phrases=False)
         newest = "(SELECT max(id) FROM articles_article)"
@@ -280,8 +300,9 @@ class SearchResults:
             " SELECT *, count(*) OVER () AS candidates FROM ("
             f" {' UNION ALL '.join(branches)} LIMIT {MAX_RESULTS + 1}) newest_matches"
             f") ranked {phrase_check}"
-            f" ORDER BY ts_rank(search_rank_vector, websearch_to_tsquery('{PG_CONFIG}', %s))"
-            " DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
+            f" ORDER BY CASE WHEN candidates > {MAX_RESULTS} THEN 0 ELSE ts_rank("
+            f"search_rank_vector, websearch_to_tsquery('{PG_CONFIG}', %s)) END DESC,"
+            " published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
         return statement, [*params, words, limit, offset]
 
@@ -330,7 +351,7 @@ def ensure_sqlite_triggers(using="default", **kwargs):
     with connection.cursor() as cursor:
         names = [SQLITE_TABLE, *SQLITE_TRIGGERS]
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
             f" AND name IN ({', '.join('%s' for _ in names)})",
             names,
         )
