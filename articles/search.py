@@ -14,6 +14,7 @@ equal rank. A query with fewer matches than that ranks every match; a more commo
 ranks the latest matches, says "more than 1,000", and pages stop there.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -27,8 +28,9 @@ MAX_RESULTS = 1000
 MAX_TERMS = 10
 # PostgreSQL text search configuration made by migration 0007: english, accents removed.
 PG_CONFIG = "newsroom"
-# Slices of the archive PostgreSQL searches in turn, as distances from the newest id.
-PG_SLICES = (1_000, 5_000, 25_000)
+# When PostgreSQL expects more matches than a search shows, it looks for them among this
+# many of the newest articles only: each row it checks there costs a read of a long vector.
+PG_NEWEST_ARTICLES = 500
 # Marks around matched words in snippets: they never reach a page (see snippet_html).
 _START, _STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
@@ -130,22 +132,11 @@ def fts5_expression(alternatives):
     return " OR ".join(groups)
 
 
-def websearch_text(alternatives, phrases=True):
-    """Return parsed alternatives written back as websearch_to_tsquery input.
-
-    Without ``phrases``, a phrase becomes its words, each wanted anywhere, and an
-    excluded phrase is left out: what an index without word positions can answer.
-    """
-
-    def written(term):
-        if phrases:
-            return ("-" if term.excluded else "") + '"' + " ".join(term.words) + '"'
-        if term.excluded:
-            return f'-"{term.words[0]}"' if len(term.words) == 1 else ""
-        return " ".join(f'"{word}"' for word in term.words)
-
+def websearch_text(alternatives):
+    """Return parsed alternatives written back as websearch_to_tsquery input."""
     return " or ".join(
-        " ".join(filter(None, (written(term) for term in terms))) for terms in alternatives
+        " ".join(f'{"-" if term.excluded else ""}"{" ".join(term.words)}"' for term in terms)
+        for terms in alternatives
     )
 
 
@@ -188,6 +179,15 @@ class SearchResults:
         self.vendor = connections[queryset.db].vendor
         self.total = 0
         self.more = False
+        # PostgreSQL's estimate of the matches, when it says there are too many to rank.
+        self.estimate = None
+
+    @property
+    def rounded_estimate(self):
+        """Return PostgreSQL's estimate of the matches to two figures, or None."""
+        if self.estimate is None or not self.more:
+            return None
+        return round(self.estimate, 1 - len(str(self.estimate)))
 
     def page(self, number, per_page):
         """Return the articles of page ``number`` (from 1); an empty list past the last."""
@@ -216,17 +216,34 @@ class SearchResults:
         if not self.alternatives or not ids:
             return {}
         if self.vendor == "postgresql":
-            # Marks the text itself holds are removed first, so only ours remain.
+            # ts_headline parses and stems all the text it is given, milliseconds for a
+            # long body: it is given a passage around the first place the longest wanted
+            # word appears as typed (the start when it does not, e.g. another form of
+            # it). Marks the text itself holds are removed first, so only ours remain.
             options = (
                 f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15,"
                 ' MaxFragments=2, FragmentDelimiter=" … "'
             )
+            wanted = [
+                word
+                for terms in self.alternatives
+                for t in terms
+                if not t.excluded
+                for word in t.words
+            ]
             statement = (
-                f"SELECT id, ts_headline('{PG_CONFIG}', translate(body_text, %s, ''),"
+                f"SELECT id, ts_headline('{PG_CONFIG}', translate(substr(body_text,"
+                " greatest(1, strpos(lower(body_text), %s) - 300), 700), %s, ''),"
                 f" websearch_to_tsquery('{PG_CONFIG}', %s), %s)"
                 " FROM articles_article WHERE id = ANY(%s)"
             )
-            params = [_START + _STOP, websearch_text(self.alternatives), options, list(ids)]
+            params = [
+                max(wanted, key=len),
+                _START + _STOP,
+                websearch_text(self.alternatives),
+                options,
+                list(ids),
+            ]
         else:
             marks = ", ".join("%s" for _ in ids)
             statement = (
@@ -269,42 +286,39 @@ class SearchResults:
         return statement, [*params, limit, offset]
 
     def _ranked_postgresql(self, limit, offset):
-        # The GIN index finds the matches of each slice of the archive, newest slice first;
-        # a common word fills the candidates from the newest slice alone, a rare one reads
-        # every slice, and either way few rows are visited. The GIN index holds no word
-        # positions, so phrases are found here as all their words and checked afterwards
-        # among the candidates only: the full vectors are read for those rows alone. The
-        # rank reads a small vector (headline, standfirst, the body's opening).
+        # Whether a word is common is known before searching: PostgreSQL's statistics
+        # estimate the matches. Checking a row the GIN index did not answer for means
+        # reading its long vector, and the planner does not know that cost, so each
+        # case gets a statement it can only run cheaply. A rare word: every match,
+        # ranked on a small vector (headline, standfirst, the body's opening). A common
+        # word: the matches among the newest PG_NEWEST_ARTICLES articles, newest first.
         where, where_params = _where(self.queryset)
-        words = websearch_text(self.alternatives, phrases=False)
-        newest = "(SELECT max(id) FROM articles_article)"
-        edges = (0, *PG_SLICES)
-        branches, params = [], []
-        for newer, older in zip(edges, (*PG_SLICES, None), strict=True):
-            in_slice = f"articles_article.id <= {newest} - {newer}"
-            if older is not None:
-                in_slice += f" AND articles_article.id > {newest} - {older}"
-            branches.append(
-                "(SELECT id, published_at, search_vector, search_rank_vector"
-                f" FROM articles_article WHERE {where} AND {in_slice}"
-                f" AND search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
-                " ORDER BY id DESC)"
+        query = websearch_text(self.alternatives)
+        matches = f"{where} AND search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+        plan = self._fetch(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article WHERE {matches}",
+            [*where_params, query],
+        )[0][0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        self.estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if self.estimate <= MAX_RESULTS:
+            statement = (
+                "SELECT id, count(*) OVER (), count(*) OVER () FROM articles_article"
+                f" WHERE {matches} ORDER BY ts_rank(search_rank_vector,"
+                f" websearch_to_tsquery('{PG_CONFIG}', %s)) DESC, published_at DESC, id DESC"
+                " LIMIT %s OFFSET %s"
             )
-            params += [*where_params, words]
-        phrase_check = ""
-        if any(len(term.words) > 1 for terms in self.alternatives for term in terms):
-            phrase_check = f"WHERE search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
-            params.append(websearch_text(self.alternatives))
+            return statement, [*where_params, query, query, limit, offset]
+        # The newest articles come off the primary key's end; only they are checked.
         statement = (
-            "SELECT id, count(*) OVER (), candidates FROM ("
-            " SELECT *, count(*) OVER () AS candidates FROM ("
-            f" {' UNION ALL '.join(branches)} LIMIT {MAX_RESULTS + 1}) newest_matches"
-            f") ranked {phrase_check}"
-            f" ORDER BY CASE WHEN candidates > {MAX_RESULTS} THEN 0 ELSE ts_rank("
-            f"search_rank_vector, websearch_to_tsquery('{PG_CONFIG}', %s)) END DESC,"
-            " published_at DESC, id DESC LIMIT %s OFFSET %s"
+            f"SELECT id, count(*) OVER (), {MAX_RESULTS + 1} FROM ("
+            " SELECT id, published_at, search_vector FROM articles_article"
+            f" WHERE {where} ORDER BY id DESC LIMIT {PG_NEWEST_ARTICLES}) newest"
+            f" WHERE search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+            " ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
-        return statement, [*params, words, limit, offset]
+        return statement, [*where_params, query, limit, offset]
 
     def _fetch(self, statement, params):
         with connections[self.queryset.db].cursor() as cursor:

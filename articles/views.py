@@ -60,7 +60,8 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     Template: ``articles/search.html``. Context: ``query``, ``page_obj``, ``paginator``
     (counting at most ``articles.search.MAX_RESULTS``), ``more_results`` (the search
-    stopped there) and ``article_list``, each with ``search_snippet``. A page past the
+    stopped there), ``estimated_matches`` (PostgreSQL's estimate then, or None) and
+    ``article_list``, each with ``search_snippet``. A page past the
     last is a 404.
     """
 
@@ -93,6 +94,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         context = super().get_context_data(query=self.query, **kwargs)
         # Known once the page is fetched, which the call above does.
         context["more_results"] = self.object_list.more
+        context["estimated_matches"] = self.object_list.rounded_estimate
         return context
 
 

@@ -47,6 +47,9 @@ POSTGRESQL_FORWARD = [
     """,
     "ALTER TABLE articles_article ADD COLUMN search_vector tsvector",
     "ALTER TABLE articles_article ADD COLUMN search_rank_vector tsvector",
+    # Search asks the planner how many articles a word is in: keep statistics for the
+    # 10,000 commonest words, not the default 1,000, so "common" is known, not guessed.
+    "ALTER TABLE articles_article ALTER COLUMN search_vector SET STATISTICS 1000",
     # lz4 reads back several times faster than the default pglz.
     """
     DO $$ BEGIN

@@ -267,6 +267,13 @@ def test_snippet_marks_from_the_text_itself_are_inert():
     assert search.snippet_html("a \x03 b \x02c\x03 <i>") == "a  b <mark>c</mark> &lt;i&gt;"
 
 
+def _analyze():
+    """Refresh PostgreSQL's statistics, which tell search how common a word is."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article")
+
+
 def test_a_common_query_says_more_match_and_shows_the_latest_first(client, monkeypatch):
     monkeypatch.setattr(search, "MAX_RESULTS", 4)
     for number in range(7):
@@ -274,17 +281,23 @@ def test_a_common_query_says_more_match_and_shows_the_latest_first(client, monke
             headline=f"Tide table {number}" if number != 3 else "Tide tide tide",
             published_at=_hours_ago(10 - number),
         )
+    make_article(headline="Harbour news")
+    _analyze()
     response = client.get("/search/", {"q": "tide"})
     html = response.content.decode()
-    assert "4 or more articles found, the latest first" in html
+    if connection.vendor == "postgresql":
+        # PostgreSQL estimates the matches from its statistics instead of counting.
+        assert "About 7 articles found, the latest first" in html
+    else:
+        assert "4 or more articles found, the latest first" in html
     # Relevance is not worked out for so many matches: the best one is not promoted.
-    assert _found(client, "tide") == [
+    assert _found(client, "tide")[:4] == [
         "Tide table 6",
         "Tide table 5",
         "Tide table 4",
         "Tide tide tide",
     ]
-    assert response.context["paginator"].count == 4
+    assert _found(client, "harbour") == ["Harbour news"]
 
 
 def test_a_search_with_fewer_matches_than_the_cap_counts_them_exactly(client):
@@ -319,9 +332,11 @@ def test_search_runs_the_same_queries_at_any_archive_size(
     monkeypatch.setattr(search, "MAX_RESULTS", 12)
     for number in range(count):
         make_article(headline=f"Regatta news {number}", tags=[make_tag()], authors=[make_user()])
+    _analyze()
     # ranked ids with the count, the articles with pictures and comment counts, their
-    # authors, the snippets; the pictures' renditions (none here: no query)
-    with django_assert_num_queries(4):
+    # authors, the snippets; the pictures' renditions (none here: no query); on
+    # PostgreSQL first the planner's estimate of the matches
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
         response = client.get("/search/", {"q": "regatta"})
     assert response.status_code == 200
     assert len(response.context["article_list"]) == min(10, count)
