@@ -7,11 +7,12 @@ and a bulk ``COPY`` all keep search current; ``rebuild_search_index()`` refills 
 Migration 0007 creates both; neither is a model field, so no other query ever reads them.
 
 Ranking every match of a word found in most articles costs time in proportion to the
-archive, so ranking is bounded: the candidates are the most recently added
-``MAX_RESULTS`` + 1 matches (newest ids first, a walk that stops early on either index),
-ranked by relevance (headline above standfirst above body) with the newer article first on
-equal rank. A query with fewer matches than that ranks every match; a more common one
-ranks the latest matches, says "more than 1,000", and pages stop there.
+archive, so a search never does: when more articles match than a search shows
+(``MAX_RESULTS``), the latest matches come newest first and the count says "or more"
+(SQLite: the newest ``MAX_RESULTS`` + 1 matches, straight off the FTS5 index in id
+order) or "about" (PostgreSQL: the planner's estimate; the matches among the newest
+``PG_NEWEST_ARTICLES`` articles). Fewer matches are all ranked by relevance (headline
+above standfirst above body), the newer article first on equal rank.
 """
 
 import json
