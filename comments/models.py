@@ -1,9 +1,21 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, Q, Window
 from django.urls import reverse
+
+from .threads import rethread
+
+
+def _key_from(created, pk):
+    """Return the condition "at or after (created, pk)" in reading order."""
+    return Q(created__gt=created) | Q(created=created, pk__gte=pk)
+
+
+def _key_before(created, pk):
+    """Return the condition "before (created, pk)" in reading order."""
+    return Q(created__lt=created) | Q(created=created, pk__lt=pk)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -29,18 +41,91 @@ class CommentQuerySet(models.QuerySet):
             | Q(status__in=[Comment.Status.PENDING, Comment.Status.SPAM], pk__in=own_ids)
         )
 
-    # The moderation actions: each is one UPDATE, whatever the number of comments.
+    def thread_starts(self):
+        """Return the approved comments that head a thread: those not shown as a reply.
+
+        Ordered as readers see them; served by ``comment_thread_start_idx``.
+        """
+        return self.approved().filter(thread_root=None).order_by("created", "pk")
+
+    def page_of_threads(self, article, number, per_page, own_ids=()):
+        """Return the comments shown on page ``number`` of ``article``'s threads, and the
+        number of threads.
+
+        Two queries, neither touching a comment that is not shown: the page's thread
+        starts with the count of them, read from ``comment_thread_start_idx`` alone (the
+        OFFSET steps over this article's index entries, never rows); then, by primary
+        key and ``thread_root``, those threads' visible comments and the reader's own
+        held comments that head threads, each slotted into the page whose span holds
+        its date. Only approved thread starts are counted: held ones never add a page.
+        """
+        offset = (number - 1) * per_page
+        # One more than a page: the next page's first start bounds this page's span.
+        keys = list(
+            self.filter(article=article)
+            .thread_starts()
+            .annotate(total=Window(Count("pk")))
+            .values_list("pk", "created", "total")[offset : offset + per_page + 1]
+        )
+        total = keys[0][2] if keys else 0
+        page_ids = [pk for pk, _created, _total in keys[:per_page]]
+        # No condition on the article here: it would make PostgreSQL read the whole
+        # article's entries of another index; page_ids are this article's already.
+        shown = Q(pk__in=page_ids) | Q(thread_root__in=page_ids)
+        own_ids = list(own_ids)
+        if own_ids:
+            own_starts = Q(pk__in=own_ids, article=article, thread_root=None)
+            if number > 1 and page_ids:
+                first_pk, first_created, _total = keys[0]
+                own_starts &= _key_from(first_created, first_pk)
+            if len(keys) > per_page:
+                next_pk, next_created, _total = keys[per_page]
+                own_starts &= _key_before(next_created, next_pk)
+            shown |= own_starts
+        elif not page_ids:
+            return [], total
+        return list(self.visible_to(own_ids).filter(shown)), total
+
+    def thread_starts_up_to(self, comment):
+        """Return how many approved thread starts come no later than ``comment``."""
+        return (
+            self.thread_starts()
+            .filter(Q(created__lt=comment.created) | Q(created=comment.created, pk__lte=comment.pk))
+            .count()
+        )
+
+    # The moderation actions: one UPDATE of the statuses and one of the threads below
+    # them, whatever the number of comments.
+    def set_status(self, status):
+        """Give these comments ``status``; re-thread the replies below them first.
+
+        A reply shows under its parent only while the parent is approved, so
+        ``thread_root`` below each comment depends on its status (see ``rethread``).
+        """
+        with transaction.atomic(using=self.db):
+            rethread(self, status)
+            return self.update(status=status)
+
     def approve(self):
-        return self.update(status=Comment.Status.APPROVED)
+        return self.set_status(Comment.Status.APPROVED)
 
     def unapprove(self):
-        return self.update(status=Comment.Status.PENDING)
+        return self.set_status(Comment.Status.PENDING)
 
     def mark_spam(self):
-        return self.update(status=Comment.Status.SPAM)
+        return self.set_status(Comment.Status.SPAM)
 
     def move_to_trash(self):
-        return self.update(status=Comment.Status.TRASH)
+        return self.set_status(Comment.Status.TRASH)
+
+    def delete(self):
+        # Their replies lose their parent (SET_NULL) and start threads of their own.
+        with transaction.atomic(using=self.db):
+            rethread(self, None)
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Comment(models.Model):
@@ -65,8 +150,21 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="replies",
     )
+    # Derived, never edited: the approved comment that heads the thread this one is
+    # shown in, or null when it heads a thread itself (no parent, or a parent that is
+    # not approved). Set by save() and kept by the moderation actions, so a page of
+    # threads is a few index lookups instead of every comment of the article.
+    thread_root = models.ForeignKey(
+        "self",
+        verbose_name="thread",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        "status", max_length=10, choices=Status.choices, default=Status.PENDING
     )
     # Limits as WordPress's, which readers' browsers and importers already respect.
     name = models.CharField("name", max_length=245)
@@ -99,6 +197,15 @@ class Comment(models.Model):
         indexes = [
             # The article page: one article's visible comments, oldest first.
             models.Index(fields=["article", "status", "created"], name="comment_article_idx"),
+            # A page of threads and the number of pages: one article's thread starts in
+            # reading order. Partial on a condition without parameters, so SQLite uses it.
+            models.Index(
+                fields=["article", "status", "created", "id"],
+                condition=Q(thread_root__isnull=True),
+                name="comment_thread_start_idx",
+            ),
+            # The moderation queue: one status, newest first (and its capped counts).
+            models.Index(fields=["status", "created", "id"], name="comment_status_idx"),
             # The flood rule and "has this author been approved before".
             models.Index(fields=["email", "created"], name="comment_email_idx"),
             models.Index(fields=["ip_address", "created"], name="comment_ip_idx"),
@@ -111,10 +218,37 @@ class Comment(models.Model):
         # Lower-case whoever writes it (form, admin, importer), so the known-author and
         # flood rules can compare addresses exactly, on the email index.
         self.email = self.email.lower()
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            if self.parent_id and self.thread_root_id is None and self.parent.is_approved:
+                self.thread_root_id = self.parent.thread_root_id or self.parent_id
+            super().save(*args, **kwargs)
+        elif self.status != getattr(self, "_saved_status", self.status):
+            # A moderator changed the status in the comment's form: its replies move.
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                rethread(Comment.objects.filter(pk=self.pk), self.status)
+        else:
+            super().save(*args, **kwargs)
+        self._saved_status = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # What save() compares with, to know when the replies below must move.
+        comment._saved_status = comment.__dict__.get("status")
+        return comment
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status")
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            rethread(Comment.objects.filter(pk=self.pk), None)
+            return super().delete(*args, **kwargs)
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])
