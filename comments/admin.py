@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import models
@@ -6,24 +7,25 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .models import MODERATION_COUNT_CAP, Comment
+from .models import Comment
 from .moderation import decide_for
 
 
 def count_label(queryset, counted=None):
     """Return how many comments ``queryset`` holds, in words: exact, "1,000+" or "about N"."""
+    cap = settings.COMMENTS_MODERATION_COUNT_CAP
     if counted is None:
-        counted = queryset.count_up_to(MODERATION_COUNT_CAP)
-    if counted <= MODERATION_COUNT_CAP:
+        counted = queryset.count_up_to(cap)
+    if counted <= cap:
         return f"{counted:,}"
     estimate = queryset.estimated_count()
-    if estimate and estimate > MODERATION_COUNT_CAP:
+    if estimate and estimate > cap:
         return f"about {estimate:,}"
-    return f"{MODERATION_COUNT_CAP:,}+"
+    return f"{cap:,}+"
 
 
 class CappedCountPaginator(Paginator):
-    """Page through at most ``MODERATION_COUNT_CAP`` comments, never counting past them.
+    """Page through the newest ``COMMENTS_MODERATION_COUNT_CAP`` comments, counting no more.
 
     Past the cap, narrow the list (status, date, search) to reach older comments; the
     screen says so. ``label`` is what the screen shows for the number.
@@ -31,15 +33,15 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def counted(self):
-        return self.object_list.count_up_to(MODERATION_COUNT_CAP)
+        return self.object_list.count_up_to(settings.COMMENTS_MODERATION_COUNT_CAP)
 
     @cached_property
     def count(self):
-        return min(self.counted, MODERATION_COUNT_CAP)
+        return min(self.counted, settings.COMMENTS_MODERATION_COUNT_CAP)
 
     @property
     def capped(self):
-        return self.counted > MODERATION_COUNT_CAP
+        return self.counted > settings.COMMENTS_MODERATION_COUNT_CAP
 
     @cached_property
     def label(self):

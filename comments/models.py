@@ -9,10 +9,6 @@ from django.urls import reverse
 
 from .threads import rethread
 
-# The moderation screens count this far and no further: "Approved (1,000+)" costs a
-# thousand index entries; an exact count of a million comments costs a scan.
-MODERATION_COUNT_CAP = 1000
-
 
 def _key_from(created, pk):
     """Return the condition "at or after (created, pk)" in reading order."""
@@ -25,6 +21,9 @@ def _key_before(created, pk):
 
 
 class CommentQuerySet(models.QuerySet):
+    # Shown, as "awaiting moderation", to the browser that posted them.
+    HELD_SHOWN_TO_AUTHOR = ["pending", "spam"]
+
     def approved(self):
         """Return the comments every reader sees."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -44,7 +43,7 @@ class CommentQuerySet(models.QuerySet):
             return self.approved()
         return self.filter(
             Q(status=Comment.Status.APPROVED)
-            | Q(status__in=[Comment.Status.PENDING, Comment.Status.SPAM], pk__in=own_ids)
+            | Q(status__in=self.HELD_SHOWN_TO_AUTHOR, pk__in=own_ids)
         )
 
     def count_up_to(self, cap):
@@ -117,22 +116,27 @@ class CommentQuerySet(models.QuerySet):
         )
         total = keys[0][2] if keys else 0
         page_ids = [pk for pk, _created, _total in keys[:per_page]]
-        # No condition on the article here: it would make PostgreSQL read the whole
-        # article's entries of another index; page_ids are this article's already.
-        shown = Q(pk__in=page_ids) | Q(thread_root__in=page_ids)
+        # One OR of branches that each start on an index (primary key, thread_root), so
+        # SQLite and PostgreSQL both read only these rows. No condition on the article
+        # outside them: PostgreSQL would read all of the article's entries to apply it.
+        shown = Q(pk__in=page_ids) | Q(thread_root__in=page_ids, status=self.model.Status.APPROVED)
         own_ids = list(own_ids)
         if own_ids:
-            own_starts = Q(pk__in=own_ids, article=article, thread_root=None)
+            # The reader's held comments: replies in these threads, and thread starts
+            # whose date falls in this page's span.
+            own_starts = Q(article=article, thread_root=None)
             if number > 1 and page_ids:
                 first_pk, first_created, _total = keys[0]
                 own_starts &= _key_from(first_created, first_pk)
             if len(keys) > per_page:
                 next_pk, next_created, _total = keys[per_page]
                 own_starts &= _key_before(next_created, next_pk)
-            shown |= own_starts
+            shown |= Q(pk__in=own_ids, status__in=self.HELD_SHOWN_TO_AUTHOR) & (
+                Q(thread_root__in=page_ids) | own_starts
+            )
         elif not page_ids:
             return [], total
-        return list(self.visible_to(own_ids).filter(shown)), total
+        return list(self.filter(shown)), total
 
     def thread_starts_up_to(self, comment):
         """Return how many approved thread starts come no later than ``comment``."""
@@ -210,6 +214,7 @@ class Comment(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # comment_thread_idx leads with it
     )
     status = models.CharField(
         "status", max_length=10, choices=Status.choices, default=Status.PENDING
@@ -252,6 +257,9 @@ class Comment(models.Model):
                 condition=Q(thread_root__isnull=True),
                 name="comment_thread_start_idx",
             ),
+            # A page's replies: its threads' approved comments (both columns, so SQLite
+            # prefers it to the status index).
+            models.Index(fields=["thread_root", "status"], name="comment_thread_idx"),
             # The moderation queue: one status, newest first (and its capped counts).
             models.Index(fields=["status", "created", "id"], name="comment_status_idx"),
             # The flood rule and "has this author been approved before".

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="comments.comment",
                 verbose_name="thread",
+                db_index=False,
             ),
         ),
         migrations.RunPython(fill_thread_roots, migrations.RunPython.noop),
@@ -71,6 +72,10 @@ class Migration(migrations.Migration):
                 fields=["article", "status", "created", "id"],
                 name="comment_thread_start_idx",
             ),
+        ),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(fields=["thread_root", "status"], name="comment_thread_idx"),
         ),
         migrations.AddIndex(
             model_name="comment",

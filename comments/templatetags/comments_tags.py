@@ -1,6 +1,7 @@
 from django import template
+from django.conf import settings
 
-from ..models import MODERATION_COUNT_CAP, Comment
+from ..models import Comment
 
 register = template.Library()
 
@@ -11,5 +12,6 @@ def comments_awaiting_moderation():
 
     ``count`` is at most the cap and ``more`` says there are more.
     """
-    counted = Comment.objects.in_moderation().count_up_to(MODERATION_COUNT_CAP)
-    return {"count": min(counted, MODERATION_COUNT_CAP), "more": counted > MODERATION_COUNT_CAP}
+    cap = settings.COMMENTS_MODERATION_COUNT_CAP
+    counted = Comment.objects.in_moderation().count_up_to(cap)
+    return {"count": min(counted, cap), "more": counted > cap}
