@@ -18,7 +18,7 @@ def count_label(queryset, counted=None):
         counted = queryset.count_up_to(cap)
     if counted <= cap:
         return f"{counted:,}"
-    estimate = queryset.estimated_count()
+    estimate = queryset.estimated_count() if hasattr(queryset, "estimated_count") else None
     if estimate and estimate > cap:
         return f"about {estimate:,}"
     return f"{cap:,}+"
@@ -28,12 +28,14 @@ class CappedCountPaginator(Paginator):
     """Page through the newest ``COMMENTS_MODERATION_COUNT_CAP`` comments, counting no more.
 
     Past the cap, narrow the list (status, date, search) to reach older comments; the
-    screen says so. ``label`` is what the screen shows for the number.
+    screen says so. ``label`` is what the screen shows for the number. The admin also
+    pages a comment's history (log entries) with it.
     """
 
     @cached_property
     def counted(self):
-        return self.object_list.count_up_to(settings.COMMENTS_MODERATION_COUNT_CAP)
+        cap = settings.COMMENTS_MODERATION_COUNT_CAP
+        return self.object_list.order_by()[: cap + 1].count()
 
     @cached_property
     def count(self):

@@ -403,8 +403,10 @@ def test_article_page_query_count_is_fixed_for_200_comments_in_5_levels(
     # the article (approved-comment and correction counts), its tags, its authors, the
     # page's thread starts with their count, the page's comments; no pictures or
     # corrections here, so no queries for them
+    first = Comment.objects.filter(article=article).earliest("created", "pk")
     with django_assert_num_queries(5):
-        html = _page(client, article, "?replyto=1")
+        html = _page(client, article, f"?replyto={first.pk}")
+    assert "Leave a Reply to" in html
     assert html.count('class="comment depth-') == roots * depth + 1
     assert "Your comment is awaiting moderation." in html
     if depth == 5:
