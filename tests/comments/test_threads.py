@@ -416,3 +416,13 @@ def test_a_reader_without_cookies_costs_five_queries_on_any_page(client, django_
     for query in ["", "?cpage=2", "?cpage=3"]:
         with django_assert_num_queries(5):
             client.get(big.get_absolute_url() + query)
+
+
+def test_moderation_leaves_the_planner_settings_as_they_were():
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL's planner is steered (comments.threads._index_walk).")
+    comment = make_comment(make_article())
+    with connection.cursor() as cursor:
+        Comment.objects.filter(pk=comment.pk).mark_spam()
+        cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('jit')")
+        assert cursor.fetchone() == ("on", "on")
