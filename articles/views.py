@@ -13,6 +13,7 @@ from comments.views import comment_context
 
 from . import preview
 from .models import Article, ArticleRedirect, Correction, Tag
+from .pagination import listing_paginator
 
 
 class PublishedArticlesMixin:
@@ -24,7 +25,31 @@ class PublishedArticlesMixin:
         return Article.objects.published().for_listing()
 
 
-class HomeView(PublishedArticlesMixin, ListView):
+class ListingMixin:
+    """Paginate a long, newest-first list with ``ListingPaginator`` (articles/pagination.py).
+
+    ``get_queryset`` returns the list without annotations; ``prepare`` adds them to the
+    page's rows only; ``listing_name`` names the list's cached count.
+    """
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+    def prepare(self, rows):
+        return rows.for_listing()
+
+    def listing_name(self):
+        raise NotImplementedError
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return listing_paginator(
+            queryset, self.listing_name(), self.prepare, per_page=per_page, **kwargs
+        )
+
+
+class HomeView(ListingMixin, ListView):
     """The front page: the lead story, then the latest articles.
 
     Template: ``articles/home.html``. Context: ``lead`` (the newest article, on the
@@ -32,6 +57,9 @@ class HomeView(PublishedArticlesMixin, ListView):
     """
 
     template_name = "articles/home.html"
+
+    def listing_name(self):
+        return "home"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -42,10 +70,13 @@ class HomeView(PublishedArticlesMixin, ListView):
         return context
 
 
-class TagView(PublishedArticlesMixin, ListView):
+class TagView(ListingMixin, ListView):
     """A tag's published articles, newest first. Template: ``articles/tag_detail.html``."""
 
     template_name = "articles/tag_detail.html"
+
+    def listing_name(self):
+        return f"tag:{self.tag.pk}"
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -140,7 +171,7 @@ class ArticleDetailView(DetailView):
         return context
 
 
-class AuthorView(PublishedArticlesMixin, ListView):
+class AuthorView(ListingMixin, ListView):
     """An author's page: their short bio, then their published articles, newest first.
 
     Template: ``articles/author_detail.html``. Context: ``author``, ``bio``,
@@ -158,6 +189,9 @@ class AuthorView(PublishedArticlesMixin, ListView):
         )
         return super().get_queryset().filter(authors=self.author)
 
+    def listing_name(self):
+        return f"author:{self.author.pk}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
         if not context["paginator"].count:
@@ -167,7 +201,7 @@ class AuthorView(PublishedArticlesMixin, ListView):
         return context
 
 
-class CorrectionsView(ListView):
+class CorrectionsView(ListingMixin, ListView):
     """Every correction and clarification on a published article, newest first.
 
     Template: ``articles/correction_list.html``.
@@ -176,11 +210,15 @@ class CorrectionsView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE * 2
 
     def get_queryset(self):
-        return (
-            Correction.objects.filter(article__in=Article.objects.published())
-            .select_related("article")
-            .order_by("-created", "-pk")
+        return Correction.objects.filter(article__in=Article.objects.published()).order_by(
+            "-created", "-pk"
         )
+
+    def prepare(self, rows):
+        return rows.select_related("article")
+
+    def listing_name(self):
+        return "corrections"
 
 
 def _render_preview(request, article, **context):

@@ -73,6 +73,11 @@ def invalidate():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def generation():
+    """Return the current generation: a value that changes whenever readers' pages may."""
+    return _generation()
+
+
 def _generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:

@@ -212,7 +212,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_pub_idx")]
+        indexes = [
+            # Every public list, the sitemaps and the admin's default order: the page's
+            # ids come from this index alone (articles/pagination.py).
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+        ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
         ]
@@ -372,6 +376,8 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
         ]
+        # An author's page starts from the author.
+        indexes = [models.Index(fields=["author", "article"], name="articleauthor_author_idx")]
 
     def __str__(self):
         return str(self.author)
