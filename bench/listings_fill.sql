@@ -56,7 +56,7 @@ INSERT INTO comments_comment (status, name, email, website, text, ip_address, us
 SELECT CASE WHEN i % 20 = 0 THEN 'pending' WHEN i % 41 = 0 THEN 'spam' ELSE 'approved' END,
        'Reader ' || i, 'reader' || (i % 5000) || '@example.com', '', 'Comment number ' || i || '.',
        '192.0.2.1', '', now() - interval '1 day',
-       CASE WHEN i <= 112000 THEN 3 + (i % 40) * 2477 ELSE 1 + (i * 7919) % 100000 END
+       CASE WHEN i <= 112000 THEN 3 + (i % 40) * 2477 ELSE 1 + (i::bigint * 7919) % 100000 END
 FROM generate_series(1, 1000000) AS i;
 
 INSERT INTO articles_correction (article_id, kind, text, created)

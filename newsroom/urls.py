@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from articles import sitemaps
 from articles.admin_views import editor_image_browser, editor_image_upload
-from articles.sitemaps import SITEMAPS
 from newsroom.pagecache import cache_public_page
 from newsroom.views import favicon, robots_txt
 
@@ -23,11 +22,11 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", cache_public_page(sitemaps.index, parameters=()), name="sitemap"),
     path(
-        "sitemap.xml",
-        cache_public_page(sitemap, parameters=("p",)),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
+        "sitemap-<slug:section>.xml",
+        cache_public_page(sitemaps.section, parameters=("p",)),
+        name="sitemap-section",
     ),
 ]
 

@@ -78,29 +78,7 @@ def test_pages_link_to_their_feeds(client):
     assert 'href="/tag/harbour/feed/"' in client.get(tag.get_absolute_url()).content.decode()
 
 
-def test_sitemap_lists_public_articles_and_tags_with_articles(client):
-    used = make_tag(slug="used")
-    make_tag(slug="unused")
-    article = make_article(tags=[used])
-    draft = make_article(status=Article.Status.DRAFT, tags=[make_tag(slug="draft-only")])
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
-    assert article.get_absolute_url() in xml
-    assert draft.slug not in xml
-    assert "/tag/used/" in xml
-    assert "/tag/unused/" not in xml and "/tag/draft-only/" not in xml
-    assert "<lastmod>" in xml
-
-
-@pytest.mark.parametrize("count", [1, 20])
-def test_sitemap_query_count_is_fixed(client, django_assert_num_queries, count):
-    for _ in range(count):
-        make_article(tags=[make_tag()])
-    # for articles and for tags (each paginated by the sitemap framework): a count and
-    # the page of rows
-    with django_assert_num_queries(4):
-        assert client.get("/sitemap.xml").status_code == 200
+# The sitemaps: tests/articles/test_sitemaps.py.
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_newsdesk(client):

@@ -1,0 +1,179 @@
+"""The sitemap index and its files: every public article in exactly one file."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from defusedxml import ElementTree
+from django.utils import timezone
+
+from articles.models import Article
+from newsroom import pagecache
+from tests.factories import make_article, make_tag, make_user
+
+pytestmark = pytest.mark.django_db
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _locations(response, element):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)
+    return [node.findtext(f"{NS}loc") for node in root.iter(f"{NS}{element}")]
+
+
+def _files(client):
+    return _locations(client.get("/sitemap.xml"), "sitemap")
+
+
+def _urls(client, file_url):
+    return _locations(client.get(file_url.removeprefix("http://testserver")), "url")
+
+
+def _when(year, month, day=15):
+    return timezone.make_aware(datetime(year, month, day, 12))
+
+
+def _archive(months):
+    """Publish articles in ``months`` ``(year, month, count)``, with drafts and scheduled ones."""
+    author = make_user()
+    tag = make_tag()
+    articles = [
+        make_article(published_at=_when(year, month, 1 + number % 28), authors=[author], tags=[tag])
+        for year, month, count in months
+        for number in range(count)
+    ]
+    make_article(status=Article.Status.DRAFT, tags=[make_tag(slug="draft-only")])
+    make_article(published_at=timezone.now() + timedelta(days=40))
+    return articles
+
+
+def test_every_public_article_is_in_exactly_one_file_and_no_other_is_anywhere(client):
+    articles = _archive([(2024, 12, 2), (2025, 1, 3), (2025, 3, 1)])
+    listed = []
+    for file_url in _files(client):
+        listed += _urls(client, file_url)
+    article_urls = [url for url in listed if "/tag/" not in url and "/author/" not in url]
+    expected = sorted(f"http://testserver{a.get_absolute_url()}" for a in articles)
+    assert sorted(article_urls) == sorted(expected + ["http://testserver/"])
+    assert not any(
+        "draft-only" in url or url.endswith(f"{Article.objects.latest('pk').slug}/")
+        for url in listed
+    )
+
+
+def test_index_lists_home_tags_authors_and_each_month_with_articles(client):
+    _archive([(2024, 12, 1), (2025, 3, 2)])
+    response = client.get("/sitemap.xml")
+    assert _files(client) == [
+        "http://testserver/sitemap-home.xml",
+        "http://testserver/sitemap-tags.xml",
+        "http://testserver/sitemap-authors.xml",
+        "http://testserver/sitemap-articles-2025-03.xml",
+        "http://testserver/sitemap-articles-2024-12.xml",
+    ]
+    assert "Last-Modified" in response
+    assert b"<lastmod>" in response.content
+
+
+def test_a_month_file_lists_its_articles_oldest_first_with_dates(client):
+    first, second = _archive([(2025, 3, 2)])
+    response = client.get("/sitemap-articles-2025-03.xml")
+    assert _locations(response, "url") == [
+        f"http://testserver{first.get_absolute_url()}",
+        f"http://testserver{second.get_absolute_url()}",
+    ]
+    assert response.content.count(b"<lastmod>") == 2
+    assert "Last-Modified" in response
+
+
+def test_tags_and_authors_files_list_only_those_with_a_published_article(client):
+    used, unused = make_tag(slug="used"), make_tag(slug="unused")
+    writer, idle = make_user(username="writer"), make_user(username="idle")
+    make_article(tags=[used], authors=[writer])
+    make_article(status=Article.Status.DRAFT, tags=[unused], authors=[idle])
+    make_article(published_at=timezone.now() + timedelta(hours=1), tags=[unused], authors=[idle])
+    tags = _locations(client.get("/sitemap-tags.xml"), "url")
+    authors = _locations(client.get("/sitemap-authors.xml"), "url")
+    assert tags == ["http://testserver/tag/used/"]
+    assert authors == ["http://testserver/author/writer/"]
+    assert client.get("/author/writer/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sitemap-articles-2025-04.xml",  # no articles that month
+        "/sitemap-articles-2025-13.xml",
+        "/sitemap-articles-25-03.xml",
+        "/sitemap-articles-2025-03-01.xml",
+        "/sitemap-nothing.xml",
+        "/sitemap-articles-2025-03.xml?p=2",
+    ],
+)
+def test_files_that_do_not_exist_are_404(client, path):
+    _archive([(2025, 3, 1)])
+    assert client.get(path).status_code == 404
+
+
+def test_a_scheduled_article_appears_at_its_time_despite_the_cached_months(
+    client, settings, time_machine
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    time_machine.move_to(_when(2025, 3, 10), tick=False)
+    make_article(published_at=_when(2025, 3, 1))
+    scheduled = make_article(published_at=_when(2025, 4, 1))
+    assert "http://testserver/sitemap-articles-2025-04.xml" not in _files(client)
+    assert client.get("/sitemap-articles-2025-04.xml").status_code == 404
+    time_machine.move_to(_when(2025, 4, 1) + timedelta(seconds=2), tick=False)
+    assert "http://testserver/sitemap-articles-2025-04.xml" in _files(client)
+    urls = _urls(client, "/sitemap-articles-2025-04.xml")
+    assert urls == [f"http://testserver{scheduled.get_absolute_url()}"]
+
+
+def test_a_staff_change_shows_in_the_sitemaps_at_once(client):
+    _archive([(2025, 3, 1)])
+    _files(client)
+    make_article(published_at=_when(2025, 5))
+    pagecache.invalidate()  # as every staff write does (InvalidateOnStaffWriteMiddleware)
+    assert "http://testserver/sitemap-articles-2025-05.xml" in _files(client)
+
+
+def test_a_big_month_is_split_into_pages_the_index_lists(client, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps.ArticleMonthSitemap, "limit", 2)
+    articles = _archive([(2025, 3, 5)])
+    files = _files(client)
+    month = "http://testserver/sitemap-articles-2025-03.xml"
+    assert [url for url in files if url.startswith(month)] == [
+        month,
+        month + "?p=2",
+        month + "?p=3",
+    ]
+    listed = []
+    for url in files:
+        if url.startswith(month):
+            listed += _urls(client, url)
+    assert listed == [f"http://testserver{a.get_absolute_url()}" for a in articles]
+
+
+@pytest.mark.parametrize("per_month", [1, 12])
+def test_sitemap_query_counts_are_fixed(client, django_assert_num_queries, per_month):
+    _archive([(2025, month, per_month) for month in range(1, 6)])
+    # The index, cold: the months with their counts and dates, the tags and authors with
+    # a published article (counted), the next scheduled publication (how long to keep
+    # them); then nothing, until the page cache's generation moves on.
+    with django_assert_num_queries(4):
+        client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        client.get("/sitemap.xml")
+    # Each file: its rows; the home file none.
+    for path, queries in [
+        ("/sitemap-articles-2025-03.xml", 1),
+        ("/sitemap-tags.xml", 1),
+        ("/sitemap-authors.xml", 1),
+        ("/sitemap-home.xml", 0),
+    ]:
+        with django_assert_num_queries(queries):
+            assert client.get(path).status_code == 200, path
