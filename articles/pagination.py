@@ -80,6 +80,10 @@ class ListingPaginator(Paginator):
     does, which list views answer with a 404.
     """
 
+    # True when ``count`` stopped short of the whole list (``CappedCountPaginator``): the
+    # list's end is then unknown, so pages are never found from it.
+    capped = False
+
     def __init__(self, object_list, per_page, *, count=None, prepare=None, name=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._count_function = count or object_list.count
@@ -112,7 +116,7 @@ class ListingPaginator(Paginator):
         step = BOOKMARK_PAGES * self.per_page
         from_end = self.count - top
         if min(bottom, from_end) < step or self.name is None:
-            if from_end < bottom:
+            if from_end < bottom and not self.capped:
                 # Nearer the end: walk the index backwards.
                 return list(keys.reverse()[from_end : self.count - bottom])[::-1]
             return list(keys[bottom:top])
@@ -162,10 +166,38 @@ class ListingPaginator(Paginator):
         if top <= bottom:
             return []
         ids = self._page_ids(bottom, top)
-        model = self.object_list.model
-        rows = self._prepare(model._default_manager.filter(pk__in=ids).order_by())
+        # The list's own queryset keeps its select_related, prefetches and annotations.
+        rows = self._prepare(self.object_list.filter(pk__in=ids).order_by())
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class CappedCountPaginator(ListingPaginator):
+    """Count at most ``cap`` rows, for lists too varied to cache (the admin's filters).
+
+    Counting stops after ``cap`` rows (``SELECT COUNT(*)`` over a ``LIMIT``), so a page
+    costs the same however many rows match; when more match, ``count`` is ``cap``,
+    ``capped`` is True (templates say "more than"), and pages past the cap do not exist:
+    a filter or a search narrows the list instead.
+    """
+
+    cap = 10_000
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # Positional, as the admin's ModelAdmin.get_paginator passes them.
+        super().__init__(
+            object_list,
+            per_page,
+            count=self._count_up_to_cap,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            **kwargs,
+        )
+
+    def _count_up_to_cap(self):
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def listing_paginator(queryset, name, prepare, per_page=None, **kwargs):

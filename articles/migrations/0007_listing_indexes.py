@@ -21,11 +21,25 @@ class Migration(migrations.Migration):
             model_name="article",
             name="article_pub_idx",
         ),
+        migrations.AlterField(
+            model_name="article",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="A future date schedules the article: readers see it from then on.",
+                null=True,
+                verbose_name="publication date",
+            ),
+        ),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
                 fields=["status", "-published_at", "-id"], name="article_listing_idx"
             ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["-published_at", "-id"], name="article_recent_idx"),
         ),
         migrations.AddIndex(
             model_name="articleauthor",

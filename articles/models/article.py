@@ -194,7 +194,6 @@ class Article(models.Model):
         "publication date",
         null=True,
         blank=True,
-        db_index=True,
         help_text="A future date schedules the article: readers see it from then on.",
     )
     updated_at = models.DateTimeField(
@@ -216,6 +215,8 @@ class Article(models.Model):
             # Every public list, the sitemaps and the admin's default order: the page's
             # ids come from this index alone (articles/pagination.py).
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            # The newsdesk's list of every article, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_recent_idx"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),
