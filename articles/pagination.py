@@ -56,8 +56,11 @@ def cached(name, compute, seconds=COUNT_SECONDS):
     key = f"listing:{pagecache.generation()}:{name}"
     value = cache.get(key)
     if value is None:
+        # Asked first: an article going live between the two queries then shortens the
+        # keep, rather than being missed until the one after it.
+        keep = seconds_until_next_publication(seconds)
         value = compute()
-        cache.set(key, value, seconds_until_next_publication(seconds))
+        cache.set(key, value, keep)
     return value
 
 
