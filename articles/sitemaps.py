@@ -26,14 +26,14 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from .models import Article, ArticleAuthor, Tag
+from .models import Article, Tag
 from .pagination import cached
 
 ARTICLES_PER_FILE = 2000
@@ -67,17 +67,25 @@ def summary():
     return cached("sitemap-summary", compute)
 
 
+def _with_one(rows, articles):
+    """Return ``rows`` with at least one of ``articles`` (correlated by ``OuterRef``).
+
+    A scalar subquery with LIMIT 1, a probe per row: PostgreSQL turns EXISTS (even
+    with LIMIT) into a join over every published article (0.3 s for 50 authors).
+    """
+    one = Subquery(articles.order_by().values("pk")[:1])
+    return rows.annotate(_one_article=one).filter(_one_article__isnull=False)
+
+
 def tags_with_articles():
-    """Return the tags readers find something under (a probe per tag, not a join)."""
-    return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
+    """Return the tags readers find something under."""
+    return _with_one(Tag.objects.all(), Article.objects.published().filter(tags=OuterRef("pk")))
 
 
 def authors_with_articles():
     """Return the active authors with a published article: those with a page."""
-    bylines = ArticleAuthor.objects.filter(
-        author=OuterRef("pk"), article__in=Article.objects.published()
-    )
-    return get_user_model().objects.filter(Exists(bylines), is_active=True)
+    bylines = Article.objects.published().filter(authors=OuterRef("pk"))
+    return _with_one(get_user_model().objects.filter(is_active=True), bylines)
 
 
 def _month_bounds(year, month):
