@@ -38,7 +38,9 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.display(description="articles", ordering="num_articles")
     def article_count(self, tag):
-        return tag.num_articles
+        # The article list's tag filter is reached from here: it lists no tags itself.
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?tag={}">{}</a>', url, tag.slug, tag.num_articles)
 
 
 @admin.register(Image)
@@ -174,6 +176,26 @@ class WorkflowFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TagFilter(admin.SimpleListFilter):
+    """Articles with one tag, chosen from the tag list's "articles" links.
+
+    Django's related filter would list every tag (500 at scale) on every load of the
+    article list; this one shows only the tag being filtered on.
+    """
+
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tag = Tag.objects.filter(slug=self.value()).first() if self.value() else None
+        return [(tag.slug, tag.name)] if tag else []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
 class ArticleAuthorInline(admin.TabularInline):
     """The byline's authors, in order; editable by whoever may edit the article."""
 
@@ -244,7 +266,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     form = ArticleAdminForm
     list_display = ["headline", "status_label", "published_at", "author_names"]
-    list_filter = [WorkflowFilter, "status", "published_at", "tags"]
+    list_filter = [WorkflowFilter, "status", "published_at", TagFilter]
+    # Rendering a row costs the admin about 1 ms here: 50 keep the list inside its budget.
+    list_per_page = 50
     # Searched through ArticleQuerySet.search (get_search_results), not one LIKE per field.
     search_fields = ["headline", "standfirst", "body_text"]
     # At 100,000 articles the list must not count them all on every load: the paginator

@@ -314,3 +314,17 @@ def test_a_saved_pictures_file_cannot_be_replaced(admin_client):
     image.refresh_from_db()
     assert image.caption == "New caption"
     assert image.file.name == original
+
+
+def test_admin_article_list_filters_by_tag_from_the_tag_list(admin_client):
+    tag = make_tag(name="Harbour", slug="harbour")
+    make_article(headline="Ferry returns", tags=[tag])
+    make_article(headline="Market day", tags=[make_tag()])
+    tags = admin_client.get(reverse("admin:articles_tag_changelist")).content.decode()
+    link = f"{reverse('admin:articles_article_changelist')}?tag=harbour"
+    assert f'href="{link}"' in tags
+    response = admin_client.get(link)
+    assert [a.headline for a in response.context["cl"].result_list] == ["Ferry returns"]
+    assert "Harbour" in response.content.decode()
+    unfiltered = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "?tag=" not in unfiltered
