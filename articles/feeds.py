@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from .models import Article, Tag
+from .pagination import first_rows, tagged
 
 FEED_LENGTH = 20
 
@@ -27,10 +28,16 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_TAGLINE
 
     def articles(self):
-        return Article.objects.published().with_card_data().with_tags()
+        return Article.objects.published()
 
     def items(self):
-        return self.articles()[:FEED_LENGTH]
+        return self.newest(self.articles())
+
+    @staticmethod
+    def newest(articles):
+        # The ids first, then only those rows with their counts, tags and bylines: a
+        # big tag's comment counts are never computed for rows a sort throws away.
+        return first_rows(articles, FEED_LENGTH, lambda rows: rows.with_card_data().with_tags())
 
     def item_title(self, article):
         return article.headline
@@ -68,4 +75,4 @@ class TagFeed(LatestArticlesFeed):
         return tag.description or f"The latest articles about {tag.name}."
 
     def items(self, tag):
-        return self.articles().filter(tags=tag)[:FEED_LENGTH]
+        return self.newest(tagged(tag))

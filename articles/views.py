@@ -3,6 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from comments.views import comment_context
 
 from . import preview
 from .models import Article, ArticleRedirect, Correction, Tag
-from .pagination import listing_paginator
+from .pagination import listing_paginator, tagged
 
 
 class PublishedArticlesMixin:
@@ -80,7 +81,7 @@ class TagView(ListingMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -210,9 +211,10 @@ class CorrectionsView(ListingMixin, ListView):
     paginate_by = settings.ARTICLES_PER_PAGE * 2
 
     def get_queryset(self):
-        return Correction.objects.filter(article__in=Article.objects.published()).order_by(
-            "-created", "-pk"
-        )
+        # A probe per correction, newest first, rather than the list of every published
+        # article's id that ``article__in`` makes SQLite build.
+        published = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return Correction.objects.filter(Exists(published)).order_by("-created", "-pk")
 
     def prepare(self, rows):
         return rows.select_related("article")
