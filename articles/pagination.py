@@ -128,7 +128,14 @@ class ListingPaginator(Paginator):
             return list(keys[bottom:top])
         index = min(bottom // step, len(bookmarks) - 1)
         skip = bottom - index * step
-        return list(keys.filter(self._at_or_after(bookmarks[index]))[skip : skip + top - bottom])
+        # The bookmark's bound comes first in the WHERE clause: SQLite starts its index
+        # scan at the first bound it reads on a column (here, before "published by now").
+        model = self.object_list.model
+        after = (
+            model._default_manager.filter(self._at_or_after(bookmarks[index])) & self.object_list
+        )
+        keys = after.values_list("pk", flat=True)
+        return list(keys[skip : skip + top - bottom])
 
     def _bookmarks(self):
         """Return the sort key of every ``step``-th row, in list order (one window query)."""
