@@ -321,10 +321,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return self._is_own(request, obj)
 
     def get_search_results(self, request, queryset, search_term):
-        # The readers' search: one implementation, on its own index (articles/search).
+        # The readers' search, on its full-text index (articles/search.py), over every
+        # article whatever its status; the list's own filters and order then apply. Like
+        # readers, editors see at most search.MAX_RESULTS matches: the best, or for a
+        # word in most articles the newest.
         if not search_term.strip():
             return queryset, False
-        return queryset.search(search_term), False
+        return queryset.filter(pk__in=Article.objects.search(search_term).ids()), False
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

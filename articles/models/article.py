@@ -194,6 +194,7 @@ class Article(models.Model):
         "publication date",
         null=True,
         blank=True,
+        db_index=True,
         help_text="A future date schedules the article: readers see it from then on.",
     )
     updated_at = models.DateTimeField(

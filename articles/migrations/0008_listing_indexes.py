@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_article_body_text"),
+        ("articles", "0007_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -20,16 +20,6 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(
             model_name="article",
             name="article_pub_idx",
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="A future date schedules the article: readers see it from then on.",
-                null=True,
-                verbose_name="publication date",
-            ),
         ),
         migrations.AddIndex(
             model_name="article",
