@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "ckeditor",
     "articles",
     "comments",
+    # The project's own app: the page cache's clear_page_cache command and its
+    # new generation after every migrate (newsroom/apps.py).
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                # After Django's csrf processor, which it overrides on cached pages.
+                "newsroom.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -133,24 +138,48 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # The cache holds whole public pages for anonymous readers (newsroom/pagecache.py). The
-# default is a folder on disk, which every gunicorn worker on the machine shares.
+# default is a folder on disk, which every gunicorn worker on the machine shares; several
+# app servers share a Redis database (redis://host:6379/N). The page cache's generation
+# has an alias of its own ("pagecache_meta"), out of reach of the page cache's culling.
 CACHE_URL = os.environ.get("CACHE_URL", f"file://{BASE_DIR / '.cache' / 'pages'}")
 if CACHE_URL.startswith("file://"):
+    _cache_folder = CACHE_URL.removeprefix("file://")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_URL.removeprefix("file://"),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+            "LOCATION": _cache_folder,
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000)},
+        },
+        # A subfolder: the pages' cache only ever lists, culls and clears its own files.
+        "pagecache_meta": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(_cache_folder, "generation"),
+        },
     }
 elif CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pagecache_meta": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pagecache-meta",
+        },
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Redis evicts nothing unless maxmemory is set; then use a volatile-* policy, which
+    # evicts pages (they expire) and never the generation (it does not).
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {"default": _redis, "pagecache_meta": dict(_redis)}
 else:
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with file:// or locmem://; got {CACHE_URL!r}."
+        "CACHE_URL must start with file://, locmem://, redis://, rediss:// or unix://; "
+        f"got {CACHE_URL!r}."
     )
 # How long a public page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How long a CDN or proxy in front may keep a public page (s-maxage), and serve it stale
+# while it fetches a fresh one (stale-while-revalidate); 0 makes every page private.
+PAGE_CACHE_SHARED_SECONDS = max(env_int("PAGE_CACHE_SHARED_SECONDS", 60), 0)
+PAGE_CACHE_STALE_SECONDS = max(env_int("PAGE_CACHE_STALE_SECONDS", 30), 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
