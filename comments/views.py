@@ -83,8 +83,9 @@ def form_prefill(request, article):
 
 def fill_saved_author(request, field):
     """Return the reader's saved ``field``, escaped for the input's value attribute."""
+    value = request.COOKIES.get(AUTHOR_COOKIES[field])
     # Anyone can set their own cookies to anything: escaped, they stay text.
-    return escape(saved_author(request).get(field, ""))
+    return escape(unquote(value)) if value else ""
 
 
 def fill_saved_consent(request, argument):

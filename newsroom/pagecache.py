@@ -9,7 +9,10 @@ When it is used: GET/HEAD requests for the views wrapped in ``cache_public_page`
 browsers that carry no session cookie and none of the cookies apps register with
 ``register_personal_cookie`` (the reader's own comments awaiting moderation), with no
 query parameters other than the numbers the view reads. Only 200 responses are kept, and
-not when the view called ``do_not_store(request)``.
+not when the view called ``do_not_store(request)``. ``PageCacheMiddleware`` answers
+stored pages before URL resolution, authentication and messages run; each process also
+keeps the pages it served lately in memory, so a hit reads only the generation from the
+shared cache.
 
 Per-reader values: a page may hold values that differ for every reader (the CSRF token,
 the comment form's signed key, a reader's saved name). An app registers each with
@@ -50,8 +53,10 @@ import hashlib
 import os
 import re
 import secrets
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from typing import NamedTuple
 
 from django.conf import settings
@@ -164,15 +169,37 @@ def cache_public_page(view, parameters=("page",)):
                 _set_http_caching(response, PRIVATE, "pass")
             return response
         key = _cache_key(request, parameters)
-        if key is not None:
-            stored = caches[PAGES_ALIAS].get(key)
-            if stored is not None:
-                response = _serve(request, stored)
-                if response is not None:
-                    return response
+        if key is not None and getattr(request, "_page_cache_looked_up", None) != key:
+            response = _serve_stored(request, key)
+            if response is not None:
+                return response
         return _render(request, view, args, kwargs, key)
 
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Serve stored pages before URL resolution, authentication and messages run.
+
+    Only pages a ``cache_public_page`` view stored can be found, under the same key, so
+    this answers nothing those views would not. Put it after ``CsrfViewMiddleware``
+    (which sets the CSRF cookie of a page holding a token) and after every middleware
+    whose headers a page must carry; without it the views serve hits themselves, at the
+    cost of the middleware and URL resolution in between.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not _is_personal(request):
+            key = _cache_key(request)
+            if key is not None:
+                response = _serve_stored(request, key)
+                if response is not None:
+                    return response
+                request._page_cache_looked_up = key
+        return self.get_response(request)
 
 
 class InvalidateOnStaffWriteMiddleware:
@@ -219,6 +246,44 @@ class StoredPage(NamedTuple):
     slots: tuple
 
 
+class _LocalPages:
+    """The pages this process served lately, kept in its memory (``PAGE_CACHE_LOCAL_MB``).
+
+    A hit then reads only the generation from the shared cache, not the page. It needs
+    no invalidation of its own: a key names one generation, so a new generation never
+    finds a page stored under an old one, and every hit checks the page's own expiry.
+    """
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            self.pages.move_to_end(key)
+            return entry[0]
+
+    def put(self, key, page):
+        size = sum(map(len, page.chunks))
+        limit = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
+        if size > limit:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.size += size - (old[1] if old else 0)
+            self.pages[key] = (page, size)
+            while self.size > limit:
+                _, (_, dropped) = self.pages.popitem(last=False)
+                self.size -= dropped
+
+
+_local_pages = _LocalPages()
+
+
 def _generations():
     # A project without the alias keeps the generation with the pages: still correct,
     # but a cull that drops it re-renders every page.
@@ -243,14 +308,18 @@ def _is_personal(request):
     return settings.SESSION_COOKIE_NAME in cookies or not _personal_cookies.isdisjoint(cookies)
 
 
-def _cache_key(request, allowed_parameters):
-    """Return the key of the request's page, or None when it must be rendered."""
+def _cache_key(request, allowed_parameters=None):
+    """Return the key of the request's page, or None when it must be rendered.
+
+    ``allowed_parameters`` None allows any name (the middleware's lookup, which finds
+    only what a view stored).
+    """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return None
     parameters = []
     for name, values in sorted(request.GET.lists()):
         value = values[-1]
-        if name not in allowed_parameters or len(values) > 1:
+        if len(values) > 1 or (allowed_parameters is not None and name not in allowed_parameters):
             return None
         if not (value.isascii() and value.isdigit() and len(value) <= MAX_PARAMETER_DIGITS):
             return None
@@ -258,8 +327,19 @@ def _cache_key(request, allowed_parameters):
     # The host and scheme are part of the page (canonical and share links). Hashed, so
     # every key has the same short length whatever the address, for any backend.
     address = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(parameters)}"
-    digest = hashlib.sha256(address.encode("utf-8", "backslashreplace")).hexdigest()
-    return f"pagecache:{_generation()}:{digest}"
+    page = f"{_generation()} {address}".encode("utf-8", "backslashreplace")
+    return f"pagecache:{hashlib.sha256(page).hexdigest()}"
+
+
+def _serve_stored(request, key):
+    """Return the page stored under ``key`` for this reader, or None."""
+    page = _local_pages.get(key)
+    if page is None:
+        page = caches[PAGES_ALIAS].get(key)
+        if page is None:
+            return None
+        _local_pages.put(key, page)
+    return _serve(request, page)
 
 
 def _serve(request, page):
@@ -310,6 +390,7 @@ def _render(request, view, args, kwargs, key):
             slots=slots,
         )
         caches[PAGES_ALIAS].set(key, page, keep)
+        _local_pages.put(key, page)
     cache_control = _public(keep) if public else PRIVATE
     _set_http_caching(response, cache_control, "miss" if key is not None else "pass")
     return response

@@ -74,13 +74,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Response headers only: above the page cache, so cached pages get them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Serves cached pages to anonymous readers before URL resolution and the rest.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -180,6 +183,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # while it fetches a fresh one (stale-while-revalidate); 0 makes every page private.
 PAGE_CACHE_SHARED_SECONDS = max(env_int("PAGE_CACHE_SHARED_SECONDS", 60), 0)
 PAGE_CACHE_STALE_SECONDS = max(env_int("PAGE_CACHE_STALE_SECONDS", 30), 0)
+# Each app server process also keeps the pages it served lately in its own memory, up
+# to this many megabytes, so a hit reads only the generation from the shared cache.
+PAGE_CACHE_LOCAL_MB = max(env_int("PAGE_CACHE_LOCAL_MB", 16), 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
