@@ -168,12 +168,15 @@ def cache_public_page(view, parameters=("page",)):
             if response.status_code == 200:
                 _set_http_caching(response, PRIVATE, "pass")
             return response
-        key = _cache_key(request, parameters)
-        if key is not None and getattr(request, "_page_cache_looked_up", None) != key:
-            response = _serve_stored(request, key)
+        address = _address(request, parameters)
+        if address is None:
+            return _render(request, view, args, kwargs, None, None)
+        key = _cache_key(address)
+        if getattr(request, "_page_cache_looked_up", None) != key:
+            response = _serve_stored(request, address, key)
             if response is not None:
                 return response
-        return _render(request, view, args, kwargs, key)
+        return _render(request, view, args, kwargs, address, key)
 
     return wrapper
 
@@ -181,8 +184,10 @@ def cache_public_page(view, parameters=("page",)):
 class PageCacheMiddleware:
     """Serve stored pages before URL resolution, authentication and messages run.
 
-    Only pages a ``cache_public_page`` view stored can be found, under the same key, so
-    this answers nothing those views would not. Put it after ``CsrfViewMiddleware``
+    Only addresses whose page this process served lately are looked up (any other
+    request costs a dictionary lookup), and only pages a ``cache_public_page`` view
+    stored can be found, so this answers nothing those views would not. Put it after
+    ``CsrfViewMiddleware``
     (which sets the CSRF cookie of a page holding a token) and after every middleware
     whose headers a page must carry; without it the views serve hits themselves, at the
     cost of the middleware and URL resolution in between.
@@ -193,9 +198,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and not _is_personal(request):
-            key = _cache_key(request)
-            if key is not None:
-                response = _serve_stored(request, key)
+            address = _address(request)
+            if address is not None and address in _local_pages.pages:
+                key = _cache_key(address)
+                response = _serve_stored(request, address, key)
                 if response is not None:
                     return response
                 request._page_cache_looked_up = key
@@ -249,9 +255,9 @@ class StoredPage(NamedTuple):
 class _LocalPages:
     """The pages this process served lately, kept in its memory (``PAGE_CACHE_LOCAL_MB``).
 
-    A hit then reads only the generation from the shared cache, not the page. It needs
-    no invalidation of its own: a key names one generation, so a new generation never
-    finds a page stored under an old one, and every hit checks the page's own expiry.
+    A hit then reads only the generation from the shared cache, not the page. Entries
+    are found by address and hold the key they were stored under, which names the
+    generation: after an invalidation the key differs and the page is not used.
     """
 
     def __init__(self):
@@ -259,25 +265,25 @@ class _LocalPages:
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, address, key):
         with self.lock:
-            entry = self.pages.get(key)
-            if entry is None:
+            entry = self.pages.get(address)
+            if entry is None or entry[0] != key:
                 return None
-            self.pages.move_to_end(key)
-            return entry[0]
+            self.pages.move_to_end(address)
+            return entry[1]
 
-    def put(self, key, page):
+    def put(self, address, key, page):
         size = sum(map(len, page.chunks))
         limit = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
         if size > limit:
             return
         with self.lock:
-            old = self.pages.pop(key, None)
-            self.size += size - (old[1] if old else 0)
-            self.pages[key] = (page, size)
+            old = self.pages.pop(address, None)
+            self.size += size - (old[2] if old else 0)
+            self.pages[address] = (key, page, size)
             while self.size > limit:
-                _, (_, dropped) = self.pages.popitem(last=False)
+                _, (_, _, dropped) = self.pages.popitem(last=False)
                 self.size -= dropped
 
 
@@ -308,8 +314,8 @@ def _is_personal(request):
     return settings.SESSION_COOKIE_NAME in cookies or not _personal_cookies.isdisjoint(cookies)
 
 
-def _cache_key(request, allowed_parameters=None):
-    """Return the key of the request's page, or None when it must be rendered.
+def _address(request, allowed_parameters=None):
+    """Return the address that names the request's page, or None when it is not kept.
 
     ``allowed_parameters`` None allows any name (the middleware's lookup, which finds
     only what a view stored).
@@ -324,21 +330,27 @@ def _cache_key(request, allowed_parameters=None):
         if not (value.isascii() and value.isdigit() and len(value) <= MAX_PARAMETER_DIGITS):
             return None
         parameters.append(f"{name}={int(value)}")
-    # The host and scheme are part of the page (canonical and share links). Hashed, so
-    # every key has the same short length whatever the address, for any backend.
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(parameters)}"
+    # The host and scheme are part of the page (canonical and share links).
+    return f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(parameters)}"
+
+
+def _cache_key(address):
+    """Return the key of the page at ``address`` in the current generation.
+
+    Hashed, so every key has the same short length whatever the address, for any backend.
+    """
     page = f"{_generation()} {address}".encode("utf-8", "backslashreplace")
     return f"pagecache:{hashlib.sha256(page).hexdigest()}"
 
 
-def _serve_stored(request, key):
+def _serve_stored(request, address, key):
     """Return the page stored under ``key`` for this reader, or None."""
-    page = _local_pages.get(key)
+    page = _local_pages.get(address, key)
     if page is None:
         page = caches[PAGES_ALIAS].get(key)
         if page is None:
             return None
-        _local_pages.put(key, page)
+        _local_pages.put(address, key, page)
     return _serve(request, page)
 
 
@@ -360,7 +372,7 @@ def _serve(request, page):
     return response
 
 
-def _render(request, view, args, kwargs, key):
+def _render(request, view, args, kwargs, address, key):
     """Render the page with placeholders, keep it if it may be kept, and personalise it."""
     render = request._page_cache_render = _Render()
     try:
@@ -390,7 +402,7 @@ def _render(request, view, args, kwargs, key):
             slots=slots,
         )
         caches[PAGES_ALIAS].set(key, page, keep)
-        _local_pages.put(key, page)
+        _local_pages.put(address, key, page)
     cache_control = _public(keep) if public else PRIVATE
     _set_http_caching(response, cache_control, "miss" if key is not None else "pass")
     return response

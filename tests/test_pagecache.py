@@ -409,9 +409,11 @@ def test_a_view_can_ask_for_its_response_not_to_be_stored(settings):
 
 def test_keys_are_hashed_to_a_fixed_length():
     request = RequestFactory().get("/author/" + "a" * 3000 + "/", {"page": "123456789"})
-    key = pagecache._cache_key(request, ("page",))
+    key = pagecache._cache_key(pagecache._address(request, ("page",)))
     assert re.fullmatch(r"pagecache:[0-9a-f]{64}", key)
-    other = pagecache._cache_key(RequestFactory().get("/", {"page": "2"}), ("page",))
+    other = pagecache._cache_key(
+        pagecache._address(RequestFactory().get("/", {"page": "2"}), ("page",))
+    )
     assert len(other) == len(key) and other != key
 
 
@@ -505,3 +507,12 @@ def test_the_form_key_is_exactly_what_djangos_signer_makes(time_machine):
     assert read_form_key(key, max_age=10)[:2] == (42, "one-time")
     with pytest.raises(signing.BadSignature):
         read_form_key(key.replace("42.", "43.", 1), max_age=10)
+
+
+def test_a_page_another_worker_stored_is_a_hit_here_too():
+    article = make_article()
+    get(article.get_absolute_url())
+    # What a second gunicorn worker sees: the shared cache, nothing in its own memory.
+    pagecache._local_pages.pages.clear()
+    assert_hit(article.get_absolute_url())
+    assert_hit(article.get_absolute_url())
