@@ -19,9 +19,11 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The task worker (pictures' renditions) runs beside the web server and stops with it.
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo --demo-accounts --base-url http://127.0.0.1:$(PORT)/
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # axe-core (accessibility tests) and Lighthouse (make audit), from the npm registry, into

@@ -65,13 +65,12 @@ def form_prefill(request, article):
     and website, the box's tick, the signed form key), filled in for each reader the
     page is served to (``fill_*`` below, registered in ``CommentsConfig.ready``).
     """
-    if pagecache.rendering_for_cache(request):
+    if pagecache.rendering_for_cache():
         initial = {
-            field: pagecache.placeholder(request, "comments.saved_author", field)
-            for field in AUTHOR_COOKIES
+            field: pagecache.placeholder("comments.saved_author", field) for field in AUTHOR_COOKIES
         }
-        initial["cookies_consent"] = pagecache.placeholder(request, "comments.saved_consent")
-        initial["security"] = pagecache.placeholder(request, "comments.form_key", article.pk)
+        initial["cookies_consent"] = pagecache.placeholder("comments.saved_consent")
+        initial["security"] = pagecache.placeholder("comments.form_key", article.pk)
         return initial
     initial = saved_author(request)
     if initial:
@@ -124,7 +123,7 @@ def comment_context(request, article, form=None):
     if reply_to is None and "replyto" in request.GET:
         # Only a reply to a visible comment is a page worth keeping; any other number is
         # a variant strangers could mint without end.
-        pagecache.do_not_store(request)
+        pagecache.do_not_store()
     return {
         "comment_page": page,
         "comment_count": getattr(article, "comment_count", None),

@@ -8,16 +8,16 @@ something changes.
 When it is used: GET/HEAD requests for the views wrapped in ``cache_public_page``, from
 browsers that carry no session cookie and none of the cookies apps register with
 ``register_personal_cookie`` (the reader's own comments awaiting moderation), with no
-query parameters other than the numbers the view reads. Only 200 responses are kept, and
-not when the view called ``do_not_store(request)``. ``PageCacheMiddleware`` answers
-stored pages before URL resolution, authentication and messages run; each process also
-keeps the pages it served lately in memory, so a hit reads only the generation from the
-shared cache.
+query parameters other than the numbers the view reads. Only 200 responses are kept,
+and not when anything that rendered them called ``do_not_store()``.
+``PageCacheMiddleware`` answers stored pages before URL resolution, authentication and
+messages run; each process also keeps the pages it served lately in memory, so a hit
+reads only the generation from the shared cache.
 
 Per-reader values: a page may hold values that differ for every reader (the CSRF token,
 the comment form's signed key, a reader's saved name). An app registers each with
 ``register_placeholder(name, fill)``. While a page is rendered for the cache,
-``placeholder(request, name, argument)`` stands in for the value (the CSRF token's
+``placeholder(name, argument)`` stands in for the value (the CSRF token's
 placeholder is put in the template context, so ``{% csrf_token %}`` needs no change).
 The rendered page is stored split at the placeholders, as literal chunks and slots; every
 reader's copy is one join of those chunks with ``fill(request, argument)`` for each slot,
@@ -48,6 +48,7 @@ page not kept) is ``private, max-age=0``. All vary on ``Cookie``. ``X-Page-Cache
 ``hit``, ``miss`` (looked up, rendered) or ``pass`` (not cacheable for this request).
 """
 
+import contextvars
 import functools
 import hashlib
 import os
@@ -110,31 +111,32 @@ def invalidate():
     _generations().set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def rendering_for_cache(request):
-    """Return True while ``request``'s page is rendered with placeholders for the cache."""
-    return hasattr(request, "_page_cache_render")
+def rendering_for_cache():
+    """Return True while a page is being rendered with placeholders for the cache."""
+    return _rendering.get() is not None
 
 
-def placeholder(request, name, argument=""):
+def placeholder(name, argument=""):
     """Return what stands in for per-reader value ``name`` in a page rendered for the cache.
 
-    Only while ``rendering_for_cache(request)``; ``name`` must be registered.
+    Only while ``rendering_for_cache()``; ``name`` must be registered.
     """
     if name not in _fills:
         raise LookupError(f"No per-reader value {name!r} is registered with the page cache.")
-    slots = request._page_cache_render.slots
+    slots = _rendering.get().slots
     slots.append((name, str(argument)))
     return Placeholder(f"{_MARK}{len(slots) - 1}x")
 
 
-def do_not_store(request):
-    """Keep the page this request renders out of the cache (and out of shared caches).
+def do_not_store():
+    """Keep the page being rendered out of the cache, and out of shared caches.
 
     For a response that is right for this reader now but must not be reused: a reply
     link naming no visible comment (a variant strangers could mint without end), a page
-    drawn before its pictures had renditions.
+    that left out pictures whose renditions do not exist yet. It is still sent, as
+    ``private``. Outside a page rendered for the cache it does nothing.
     """
-    render = getattr(request, "_page_cache_render", None)
+    render = _rendering.get()
     if render is not None:
         render.store = False
 
@@ -149,8 +151,8 @@ def csrf_placeholder(request):
     A context processor, after Django's own ``csrf``; lazy, so only a page that uses the
     token gets a slot for it.
     """
-    if rendering_for_cache(request):
-        return {"csrf_token": SimpleLazyObject(lambda: placeholder(request, CSRF_PLACEHOLDER))}
+    if rendering_for_cache():
+        return {"csrf_token": SimpleLazyObject(lambda: placeholder(CSRF_PLACEHOLDER))}
     return {}
 
 
@@ -230,10 +232,14 @@ class InvalidateOnStaffWriteMiddleware:
 # process, so no text a reader or editor writes can pose as a slot.
 _MARK = f"pagecache{secrets.token_hex(8)}n"
 _SLOT = re.compile(rf"{_MARK}(\d+)x".encode())
+_rendering = contextvars.ContextVar("pagecache_rendering", default=None)
 
 
 class _Render:
     """What a page rendered for the cache collects: its slots, and whether to keep it."""
+
+    # One per request being rendered: a context variable, so code with no request at
+    # hand (a model method leaving out a picture) can still call do_not_store().
 
     __slots__ = ("slots", "store")
 
@@ -374,13 +380,14 @@ def _serve(request, page):
 
 def _render(request, view, args, kwargs, address, key):
     """Render the page with placeholders, keep it if it may be kept, and personalise it."""
-    render = request._page_cache_render = _Render()
+    render = _Render()
+    token = _rendering.set(render)
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     finally:
-        del request._page_cache_render
+        _rendering.reset(token)
     if response.streaming:
         return response
     chunks, slots = _split(response.content, render.slots)

@@ -28,13 +28,17 @@ def make_upload(name="photo.jpg", content=None, content_type="image/jpeg", **pic
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def make_image(**fields):
+def make_image(renditions=True, **fields):
+    """Return a library picture; with its renditions made, as the worker makes them."""
     number = next(_sequence)
     fields.setdefault("file", make_upload(f"picture-{number}.jpg"))
     fields.setdefault("alt_text", f"A test picture number {number}")
     fields.setdefault("caption", f"Caption {number}")
     fields.setdefault("credit", "Reuters")
-    return Image.objects.create(**fields)
+    image = Image.objects.create(**fields)
+    if renditions:
+        image.create_renditions()
+    return image
 
 
 def make_tag(**fields):

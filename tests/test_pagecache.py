@@ -393,7 +393,7 @@ def test_a_view_can_ask_for_its_response_not_to_be_stored(settings):
     def flaky(request):
         calls.append(request)
         if len(calls) == 1:
-            pagecache.do_not_store(request)
+            pagecache.do_not_store()
         return HttpResponse(f"answer {len(calls)}")
 
     view = pagecache.cache_public_page(flaky)

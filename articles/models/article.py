@@ -248,20 +248,29 @@ class Article(models.Model):
             },
         )
 
+    @classmethod
+    def is_public_state(cls, status, published_at):
+        """Return True if an article with this status and date is one readers see now.
+
+        The same rule as ``ArticleQuerySet.published()``, for one article in memory or a
+        stored row's values; nothing else restates it.
+        """
+        return (
+            status == cls.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+
     @property
     def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.is_public_state(self.status, self.published_at)
 
     @property
     def is_scheduled(self):
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and not self.is_public
         )
 
     @property
@@ -313,14 +322,9 @@ class Article(models.Model):
             .first()
         )
 
-    @staticmethod
-    def _was_public(stored):
-        return (
-            stored is not None
-            and stored["status"] == Article.Status.PUBLISHED
-            and stored["published_at"] is not None
-            and stored["published_at"] <= timezone.now()
-        )
+    @classmethod
+    def _was_public(cls, stored):
+        return stored is not None and cls.is_public_state(stored["status"], stored["published_at"])
 
     def _changed_after_publication(self, stored=None):
         """Return True if readers have seen this article and a field they see differs."""
@@ -421,8 +425,9 @@ class Correction(models.Model):
         adding = self._state.adding
         super().save(*args, **kwargs)
         # Readers are told the article changed; the article's own save is skipped so a
-        # correction is not mistaken for an edit of its text.
-        if adding and self.article.status == Article.Status.PUBLISHED:
+        # correction is not mistaken for an edit of its text. An article readers cannot
+        # see yet (a draft, or scheduled) has not changed for anyone.
+        if adding and self.article.is_public:
             Article.objects.filter(pk=self.article_id).update(updated_at=self.created)
             self.article.updated_at = self.created
 

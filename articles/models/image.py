@@ -112,12 +112,14 @@ class Image(models.Model):
     def get_absolute_url(self):
         return self.file.url
 
-    def renditions_for(self, crop="", max_width=None):
-        """Return this picture's renditions for ``crop``, making any that are missing.
+    def renditions_for(self, crop="", max_width=None, make_missing=True):
+        """Return this picture's renditions for ``crop``.
 
         Return a dict: ``webp`` and ``fallback`` (lists of renditions, narrowest first)
         and ``fallback_format``. Renditions already fetched (prefetch ``renditions``)
-        cost no query; missing ones are made once, and later page views find them.
+        cost no query. Missing ones are made now when ``make_missing`` (the task worker,
+        commands); otherwise they are queued for the worker (``articles.renditions``) and
+        only the existing ones are returned: pages never make them.
         """
         box = images.crop_box((self.width or 1, self.height or 1), crop, self.focal_x, self.focal_y)
         widths = images.rendition_widths(box[2] - box[0], max_width)
@@ -127,8 +129,13 @@ class Image(models.Model):
         if any(
             ("webp", width) not in have or (fallback_format, width) not in have for width in widths
         ):
-            known += self._make_renditions(crop, widths, have)
-            fallback_format = next((r.format for r in known if r.format != "webp"), None)
+            if not make_missing:
+                from ..renditions import note_missing
+
+                note_missing(self)
+            else:
+                known += self._make_renditions(crop, widths, have)
+                fallback_format = next((r.format for r in known if r.format != "webp"), None)
         by_format = {"webp": [], "fallback": []}
         for rendition in sorted(known, key=lambda r: r.width):
             if rendition.width in widths:

@@ -65,12 +65,15 @@ def picture(
     fetchpriority="high" alt="" css_class="lead-picture" %}``. ``alt`` defaults to the
     image's alt text; pass ``alt=""`` for a picture that only decorates a link. Below
     the fold pictures load lazily (the default); the lead picture passes
-    ``loading="eager" fetchpriority="high"``. Renders nothing when there is no image.
+    ``loading="eager" fetchpriority="high"``. Renders nothing when there is no image, or
+    when none of its renditions for this shape exist yet (the worker is making them).
     """
     if not image:
         return ""
     try:
-        renditions = image.renditions_for(crop, max_width and int(max_width))
+        # Pages never make renditions: missing ones are queued for the task worker and
+        # the picture waits for them (articles/renditions.py).
+        renditions = image.renditions_for(crop, max_width and int(max_width), make_missing=False)
     except Exception:
         # A picture whose file is missing or unreadable must not take the page down.
         logger.exception("Could not render image %s.", getattr(image, "pk", None))
@@ -101,7 +104,7 @@ def share_image_url(context, image, width=1280):
     if not image:
         return ""
     try:
-        fallbacks = image.renditions_for("", width)["fallback"]
+        fallbacks = image.renditions_for("", width, make_missing=False)["fallback"]
     except Exception:
         logger.exception("Could not find a share image for image %s.", getattr(image, "pk", None))
         return ""

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "ckeditor",
+    # Background work (renditions): Django's Tasks API, backported, with its database
+    # backend, so the queue needs no service beyond the database (see README).
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
     # The project's own app: the page cache's clear_page_cache command and its
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.renditions.QueueMissingRenditionsMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -177,6 +182,14 @@ else:
         "CACHE_URL must start with file://, locmem://, redis://, rediss:// or unix://; "
         f"got {CACHE_URL!r}."
     )
+# Background tasks run by `manage.py db_worker`, stored in the site's own database so any
+# number of workers on any number of machines share one queue. A site that outgrows it
+# names another backend for the same API here (Celery/RabbitMQ, RQ/Redis).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 # How long a public page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # How long a CDN or proxy in front may keep a public page (s-maxage), and serve it stale

@@ -170,6 +170,14 @@ def test_editor_adds_a_correction_in_the_admin_and_it_marks_the_article_updated(
     assert html.index("corrections-box") > html.index("story-body")
 
 
+def test_a_correction_to_a_scheduled_article_does_not_mark_it_updated(client):
+    article = make_article(published_at=timezone.now() + timedelta(hours=3))
+    Correction.objects.create(article=article, text="The date of the vote was wrong.")
+    article.refresh_from_db()
+    assert article.updated_at is None
+    assert article.is_scheduled and not article.is_public
+
+
 def test_correction_inline_is_offered_to_editors_on_published_articles_only(admin_client):
     live = make_article()
     draft = make_article(status=Article.Status.DRAFT)

@@ -112,7 +112,9 @@ class Command(BaseCommand):
         caption = story.caption or story.headline
         fields = {"alt_text": caption[:250], "caption": story.caption, "credit": story.credit}
         if not image_path:
-            return Image.objects.create(file=make_placeholder_picture(caption), **fields)
+            image = Image.objects.create(file=make_placeholder_picture(caption), **fields)
+            transaction.on_commit(image.create_renditions)
+            return image
         try:
             with open(image_path, "rb") as handle:
                 image = Image(file=File(handle, name=Path(image_path).name), **fields)
@@ -121,4 +123,6 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read the picture {image_path}: {error}") from None
         except ValidationError as error:
             raise CommandError(f"Cannot use {image_path}: {' '.join(error.messages)}") from None
+        # A command may take its time: the picture is ready before any reader asks.
+        transaction.on_commit(image.create_renditions)
         return image

@@ -91,6 +91,8 @@ class Command(BaseCommand):
             credit=picture["credit"],
         )
         image.save()
+        # A command may take its time: the pictures are ready before any reader asks.
+        transaction.on_commit(image.create_renditions)
         article = Article.objects.create(
             headline=story["headline"],
             slug=story["slug"],
