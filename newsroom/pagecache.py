@@ -51,6 +51,7 @@ page not kept) is ``private, max-age=0``. All vary on ``Cookie``. ``X-Page-Cache
 import contextvars
 import functools
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -66,6 +67,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
+
+logger = logging.getLogger(__name__)
 
 PAGES_ALIAS = "default"
 # Its own cache: the file cache culls random entries when it fills up, and the
@@ -108,7 +111,12 @@ def register_next_change(when):
 
 def invalidate():
     """Drop every cached page, by moving to a generation value never used before."""
-    _generations().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        _generations().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        # The change that asked for this is done; an unreachable cache must not turn it
+        # into an error page. Pages stored before expire on their own.
+        logger.exception("Could not start a new page cache generation.")
 
 
 def rendering_for_cache():
@@ -174,7 +182,7 @@ def cache_public_page(view, parameters=("page",)):
         if address is None:
             return _render(request, view, args, kwargs, None, None)
         key = _cache_key(address)
-        if getattr(request, "_page_cache_looked_up", None) != key:
+        if key is not None and getattr(request, "_page_cache_looked_up", None) != key:
             response = _serve_stored(request, address, key)
             if response is not None:
                 return response
@@ -201,8 +209,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and not _is_personal(request):
             address = _address(request)
-            if address is not None and address in _local_pages.pages:
-                key = _cache_key(address)
+            key = _cache_key(address) if address in _local_pages.pages else None
+            if key is not None:
                 response = _serve_stored(request, address, key)
                 if response is not None:
                     return response
@@ -344,8 +352,14 @@ def _cache_key(address):
     """Return the key of the page at ``address`` in the current generation.
 
     Hashed, so every key has the same short length whatever the address, for any backend.
+    None when the cache cannot be reached: the page is rendered, as with no cache.
     """
-    page = f"{_generation()} {address}".encode("utf-8", "backslashreplace")
+    try:
+        generation = _generation()
+    except Exception:
+        logger.exception("The page cache cannot be reached; rendering the page.")
+        return None
+    page = f"{generation} {address}".encode("utf-8", "backslashreplace")
     return f"pagecache:{hashlib.sha256(page).hexdigest()}"
 
 
@@ -353,7 +367,11 @@ def _serve_stored(request, address, key):
     """Return the page stored under ``key`` for this reader, or None."""
     page = _local_pages.get(address, key)
     if page is None:
-        page = caches[PAGES_ALIAS].get(key)
+        try:
+            page = caches[PAGES_ALIAS].get(key)
+        except Exception:
+            logger.exception("The page cache cannot be reached; rendering the page.")
+            return None
         if page is None:
             return None
         _local_pages.put(address, key, page)
@@ -408,8 +426,12 @@ def _render(request, view, args, kwargs, address, key):
             chunks=chunks,
             slots=slots,
         )
-        caches[PAGES_ALIAS].set(key, page, keep)
-        _local_pages.put(address, key, page)
+        try:
+            caches[PAGES_ALIAS].set(key, page, keep)
+        except Exception:
+            logger.exception("Could not store a page in the page cache.")
+        else:
+            _local_pages.put(address, key, page)
     cache_control = _public(keep) if public else PRIVATE
     _set_http_caching(response, cache_control, "miss" if key is not None else "pass")
     return response

@@ -516,3 +516,40 @@ def test_a_page_another_worker_stored_is_a_hit_here_too():
     pagecache._local_pages.pages.clear()
     assert_hit(article.get_absolute_url())
     assert_hit(article.get_absolute_url())
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_an_unreachable_cache_costs_speed_not_the_site(
+    page_cache, settings, admin_client, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now())
+    article = make_article()
+    held = make_comment(article, status=Comment.Status.PENDING, text="Held while Redis is down.")
+    get(article.get_absolute_url())
+    assert_hit(article.get_absolute_url())
+    # Nothing listens on this port (the test's own range): Redis is down.
+    down = {"BACKEND": REDIS, "LOCATION": "redis://127.0.0.1:8639/5"}
+    settings.CACHES = {"default": down, "pagecache_meta": down}
+    # The page this process holds in memory is not served: its generation cannot be
+    # checked. It is rendered, and the staff change and the comment still go through.
+    page = assert_rendered(article.get_absolute_url())
+    assert (page.status_code, page["X-Page-Cache"]) == (200, "pass")
+    html = page.content.decode()
+    response = admin_client.post(
+        reverse("admin:comments_comment_changelist") + "?status=all",
+        {"action": "approve", "_selected_action": [held.pk], "index": 0},
+    )
+    assert response.status_code == 302
+    assert "Held while Redis is down." in get(article.get_absolute_url()).content.decode()
+    time_machine.shift(timedelta(seconds=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = Client().post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "security": SECURITY.search(html).group(1),
+                "comment": "Posted while Redis is down.",
+                "author": "Another Reader",
+                "email": "another@example.com",
+            },
+        )
+    assert posted.status_code == 302

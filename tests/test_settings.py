@@ -134,10 +134,9 @@ def test_cache_url_redis_selects_djangos_redis_cache_for_pages_and_generation():
     )
     caches = json.loads(result.stdout)
     for alias in ("default", "pagecache_meta"):
-        assert caches[alias] == {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://cache.internal:6379/3",
-        }
+        assert caches[alias]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert caches[alias]["LOCATION"] == "redis://cache.internal:6379/3"
+        assert caches[alias]["OPTIONS"]["socket_timeout"] == 1
 
 
 def test_the_file_cache_keeps_the_generation_out_of_the_pages_folder(tmp_path):

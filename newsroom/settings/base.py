@@ -175,7 +175,13 @@ elif CACHE_URL.startswith("locmem://"):
 elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     # Redis evicts nothing unless maxmemory is set; then use a volatile-* policy, which
     # evicts pages (they expire) and never the generation (it does not).
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis that does not answer within a second is treated as down: pages are
+        # rendered without the cache rather than waiting on it.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     CACHES = {"default": _redis, "pagecache_meta": dict(_redis)}
 else:
     raise ImproperlyConfigured(
