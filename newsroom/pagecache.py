@@ -207,7 +207,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not _is_personal(request):
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path in _local_pages.paths
+            and not _is_personal(request)
+        ):
             address = _address(request)
             key = _cache_key(address) if address in _local_pages.pages else None
             if key is not None:
@@ -276,8 +280,16 @@ class _LocalPages:
 
     def __init__(self):
         self.pages = OrderedDict()
+        # How many entries each path has: the middleware's first, cheapest question.
+        self.paths = {}
         self.size = 0
         self.lock = threading.Lock()
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.paths.clear()
+            self.size = 0
 
     def get(self, address, key):
         with self.lock:
@@ -287,18 +299,28 @@ class _LocalPages:
             self.pages.move_to_end(address)
             return entry[1]
 
-    def put(self, address, key, page):
+    def put(self, request, address, key, page):
         size = sum(map(len, page.chunks))
         limit = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
         if size > limit:
             return
         with self.lock:
-            old = self.pages.pop(address, None)
-            self.size += size - (old[2] if old else 0)
-            self.pages[address] = (key, page, size)
+            self._drop(address, self.pages.pop(address, None))
+            self.pages[address] = (key, page, size, request.path)
+            self.paths[request.path] = self.paths.get(request.path, 0) + 1
+            self.size += size
             while self.size > limit:
-                _, (_, _, dropped) = self.pages.popitem(last=False)
-                self.size -= dropped
+                self._drop(*self.pages.popitem(last=False))
+
+    def _drop(self, address, entry):
+        if entry is None:
+            return
+        _, _, size, path = entry
+        self.size -= size
+        if self.paths[path] == 1:
+            del self.paths[path]
+        else:
+            self.paths[path] -= 1
 
 
 _local_pages = _LocalPages()
@@ -374,7 +396,7 @@ def _serve_stored(request, address, key):
             return None
         if page is None:
             return None
-        _local_pages.put(address, key, page)
+        _local_pages.put(request, address, key, page)
     return _serve(request, page)
 
 
@@ -431,7 +453,7 @@ def _render(request, view, args, kwargs, address, key):
         except Exception:
             logger.exception("Could not store a page in the page cache.")
         else:
-            _local_pages.put(address, key, page)
+            _local_pages.put(request, address, key, page)
     cache_control = _public(keep) if public else PRIVATE
     _set_http_caching(response, cache_control, "miss" if key is not None else "pass")
     return response

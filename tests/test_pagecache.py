@@ -513,7 +513,7 @@ def test_a_page_another_worker_stored_is_a_hit_here_too():
     article = make_article()
     get(article.get_absolute_url())
     # What a second gunicorn worker sees: the shared cache, nothing in its own memory.
-    pagecache._local_pages.pages.clear()
+    pagecache._local_pages.clear()
     assert_hit(article.get_absolute_url())
     assert_hit(article.get_absolute_url())
 
@@ -553,3 +553,15 @@ def test_an_unreachable_cache_costs_speed_not_the_site(
             },
         )
     assert posted.status_code == 302
+
+
+def test_memory_for_recent_pages_stays_within_its_limit(settings):
+    pagecache._local_pages.clear()
+    settings.PAGE_CACHE_LOCAL_MB = 0
+    tags = [make_tag() for _ in range(3)]
+    for tag in tags:
+        make_article(tags=[tag])
+        get(tag.get_absolute_url())
+    assert pagecache._local_pages.size == 0 and not pagecache._local_pages.paths
+    # Still served from the shared cache, by the view's wrapper.
+    assert_hit(tags[0].get_absolute_url())
