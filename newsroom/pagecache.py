@@ -197,10 +197,9 @@ class PageCacheMiddleware:
     Only addresses whose page this process served lately are looked up (any other
     request costs a dictionary lookup), and only pages a ``cache_public_page`` view
     stored can be found, so this answers nothing those views would not. Put it after
-    ``CsrfViewMiddleware``
-    (which sets the CSRF cookie of a page holding a token) and after every middleware
-    whose headers a page must carry; without it the views serve hits themselves, at the
-    cost of the middleware and URL resolution in between.
+    ``CsrfViewMiddleware`` (which sets the CSRF cookie of a page holding a token) and
+    after every middleware whose headers a page must carry; without it the views serve
+    hits themselves, at the cost of the middleware and URL resolution in between.
     """
 
     def __init__(self, get_response):
