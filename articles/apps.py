@@ -7,11 +7,16 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
+        from django.db.models.signals import post_migrate
         from PIL import Image
 
         from newsroom import pagecache
 
         from .models import Article
+        from .search import ensure_sqlite_triggers
+
+        # A table rebuilt by a later SQLite migration loses its triggers: put them back.
+        post_migrate.connect(ensure_sqlite_triggers, sender=self)
 
         # One limit for "too many pixels": Pillow warns above it (turned into a refusal
         # in articles/images.py) and errors at twice it, whatever code opens a picture.

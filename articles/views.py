@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -55,25 +56,46 @@ class TagView(PublishedArticlesMixin, ListView):
 
 
 class SearchView(PublishedArticlesMixin, ListView):
-    """Published articles with every word of ``?q=`` in them, newest first.
+    """Published articles matching ``?q=`` (websearch syntax), best match first.
 
-    Template: ``articles/search.html``. Context: ``query``, ``page_obj`` and
-    ``article_list`` (empty when there is no query).
+    Template: ``articles/search.html``. Context: ``query``, ``page_obj``, ``paginator``
+    (counting at most ``articles.search.MAX_RESULTS``), ``more_results`` (the search
+    stopped there), ``estimated_matches`` (PostgreSQL's estimate then, or None) and
+    ``article_list``, each with ``search_snippet``. A page past the
+    last is a 404.
     """
 
     template_name = "articles/search.html"
+    context_object_name = "article_list"
     max_query_length = 200
 
     def get_queryset(self):
         # Control characters (NUL among them, which PostgreSQL refuses) are never words.
         words = "".join(c for c in self.request.GET.get("q", "") if c.isprintable() or c == " ")
         self.query = " ".join(words.split())[: self.max_query_length]
-        if not self.query:
-            return Article.objects.none()
         return super().get_queryset().search(self.query)
 
+    def paginate_queryset(self, queryset, page_size):
+        """Fetch one page of results; its count comes with it, so no query counts them all."""
+        try:
+            number = int(self.request.GET.get("page") or 1)
+        except ValueError:
+            raise Http404("No such page of results.") from None
+        articles = queryset.page(number, page_size) if number >= 1 else []
+        paginator = Paginator(range(queryset.total), page_size)
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            raise Http404("No such page of results.") from None
+        page.object_list = articles
+        return paginator, page, articles, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, **kwargs)
+        # Known once the page is fetched, which the call above does.
+        context["more_results"] = self.object_list.more
+        context["estimated_matches"] = self.object_list.rounded_estimate
+        return context
 
 
 class ArticleDetailView(DetailView):

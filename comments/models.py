@@ -1,12 +1,29 @@
+import ipaddress
+import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Count, Q, Window
 from django.urls import reverse
+
+from .threads import rethread
+
+
+def _key_from(created, pk):
+    """Return the condition "at or after (created, pk)" in reading order."""
+    return Q(created__gt=created) | Q(created=created, pk__gte=pk)
+
+
+def _key_before(created, pk):
+    """Return the condition "before (created, pk)" in reading order."""
+    return Q(created__lt=created) | Q(created=created, pk__lt=pk)
 
 
 class CommentQuerySet(models.QuerySet):
+    # Shown, as "awaiting moderation", to the browser that posted them.
+    HELD_SHOWN_TO_AUTHOR = ["pending", "spam"]
+
     def approved(self):
         """Return the comments every reader sees."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -26,21 +43,141 @@ class CommentQuerySet(models.QuerySet):
             return self.approved()
         return self.filter(
             Q(status=Comment.Status.APPROVED)
-            | Q(status__in=[Comment.Status.PENDING, Comment.Status.SPAM], pk__in=own_ids)
+            | Q(status__in=self.HELD_SHOWN_TO_AUTHOR, pk__in=own_ids)
         )
 
-    # The moderation actions: each is one UPDATE, whatever the number of comments.
+    def count_up_to(self, cap):
+        """Return the number of these comments, counting no further than ``cap + 1``.
+
+        The moderation screens show "1,000+" rather than scan a million rows to say how
+        many more there are.
+        """
+        return self.order_by()[: cap + 1].count()
+
+    def estimated_count(self):
+        """Return PostgreSQL's planner estimate of the number of these comments, or None.
+
+        Costs a plan, not a scan; other databases have no estimate to offer.
+        """
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return None
+        sql, params = self.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def moderator_search(self, term):
+        """Return the comments a moderator's search names, found on an index.
+
+        An IP address matches exactly, anything with an "@" is an exact email address
+        (stored lower-case), anything else is the start of the name, in any case. No
+        search through the text: on a million comments that is a scan of every row.
+        """
+        term = term.strip()
+        try:
+            address = ipaddress.ip_address(term)
+        except ValueError:
+            address = None
+        if address is not None:
+            return self.filter(ip_address=str(address))
+        if "@" in term:
+            return self.filter(email=term.lower())
+        return self.filter(name__istartswith=term)
+
+    def thread_starts(self):
+        """Return the approved comments that head a thread: those not shown as a reply.
+
+        Ordered as readers see them; served by ``comment_thread_start_idx``.
+        """
+        return self.approved().filter(thread_root=None).order_by("created", "pk")
+
+    def page_of_threads(self, article, number, per_page, own_ids=()):
+        """Return the comments shown on page ``number`` of ``article``'s threads, and the
+        number of threads.
+
+        Two queries, neither touching a comment that is not shown: the page's thread
+        starts with the count of them, read from ``comment_thread_start_idx`` alone (the
+        OFFSET steps over this article's index entries, never rows); then, by primary
+        key and ``thread_root``, those threads' visible comments and the reader's own
+        held comments that head threads, each slotted into the page whose span holds
+        its date. Only approved thread starts are counted: held ones never add a page.
+        """
+        offset = (number - 1) * per_page
+        # One more than a page: the next page's first start bounds this page's span.
+        keys = list(
+            self.filter(article=article)
+            .thread_starts()
+            .annotate(total=Window(Count("pk")))
+            .values_list("pk", "created", "total")[offset : offset + per_page + 1]
+        )
+        total = keys[0][2] if keys else 0
+        page_ids = [pk for pk, _created, _total in keys[:per_page]]
+        # One OR of branches that each start on an index (primary key, thread_root), so
+        # SQLite and PostgreSQL both read only these rows. No condition on the article
+        # outside them: PostgreSQL would read all of the article's entries to apply it.
+        shown = Q(pk__in=page_ids) | Q(thread_root__in=page_ids, status=self.model.Status.APPROVED)
+        own_ids = list(own_ids)
+        if own_ids:
+            # The reader's held comments: replies in these threads, and thread starts
+            # whose date falls in this page's span.
+            own_starts = Q(article=article, thread_root=None)
+            if number > 1 and page_ids:
+                first_pk, first_created, _total = keys[0]
+                own_starts &= _key_from(first_created, first_pk)
+            if len(keys) > per_page:
+                next_pk, next_created, _total = keys[per_page]
+                own_starts &= _key_before(next_created, next_pk)
+            shown |= Q(pk__in=own_ids, status__in=self.HELD_SHOWN_TO_AUTHOR) & (
+                Q(thread_root__in=page_ids) | own_starts
+            )
+        elif not page_ids:
+            return [], total
+        return list(self.filter(shown)), total
+
+    def thread_starts_up_to(self, comment):
+        """Return how many approved thread starts come no later than ``comment``."""
+        return (
+            self.thread_starts()
+            .filter(Q(created__lt=comment.created) | Q(created=comment.created, pk__lte=comment.pk))
+            .count()
+        )
+
+    # The moderation actions: one UPDATE of the statuses and one of the threads below
+    # them, whatever the number of comments.
+    def set_status(self, status):
+        """Give these comments ``status``; re-thread the replies below them first.
+
+        A reply shows under its parent only while the parent is approved, so
+        ``thread_root`` below each comment depends on its status (see ``rethread``).
+        """
+        with transaction.atomic(using=self.db):
+            rethread(self, status)
+            return self.update(status=status)
+
     def approve(self):
-        return self.update(status=Comment.Status.APPROVED)
+        return self.set_status(Comment.Status.APPROVED)
 
     def unapprove(self):
-        return self.update(status=Comment.Status.PENDING)
+        return self.set_status(Comment.Status.PENDING)
 
     def mark_spam(self):
-        return self.update(status=Comment.Status.SPAM)
+        return self.set_status(Comment.Status.SPAM)
 
     def move_to_trash(self):
-        return self.update(status=Comment.Status.TRASH)
+        return self.set_status(Comment.Status.TRASH)
+
+    def delete(self):
+        # Their replies lose their parent (SET_NULL) and start threads of their own.
+        with transaction.atomic(using=self.db):
+            rethread(self, None)
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Comment(models.Model):
@@ -65,8 +202,22 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="replies",
     )
+    # Derived, never edited: the approved comment that heads the thread this one is
+    # shown in, or null when it heads a thread itself (no parent, or a parent that is
+    # not approved). Set by save() and kept by the moderation actions, so a page of
+    # threads is a few index lookups instead of every comment of the article.
+    thread_root = models.ForeignKey(
+        "self",
+        verbose_name="thread",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # comment_thread_idx leads with it
+    )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        "status", max_length=10, choices=Status.choices, default=Status.PENDING
     )
     # Limits as WordPress's, which readers' browsers and importers already respect.
     name = models.CharField("name", max_length=245)
@@ -99,6 +250,18 @@ class Comment(models.Model):
         indexes = [
             # The article page: one article's visible comments, oldest first.
             models.Index(fields=["article", "status", "created"], name="comment_article_idx"),
+            # A page of threads and the number of pages: one article's thread starts in
+            # reading order. Partial on a condition without parameters, so SQLite uses it.
+            models.Index(
+                fields=["article", "status", "created", "id"],
+                condition=Q(thread_root__isnull=True),
+                name="comment_thread_start_idx",
+            ),
+            # A page's replies: its threads' approved comments (both columns, so SQLite
+            # prefers it to the status index).
+            models.Index(fields=["thread_root", "status"], name="comment_thread_idx"),
+            # The moderation queue: one status, newest first (and its capped counts).
+            models.Index(fields=["status", "created", "id"], name="comment_status_idx"),
             # The flood rule and "has this author been approved before".
             models.Index(fields=["email", "created"], name="comment_email_idx"),
             models.Index(fields=["ip_address", "created"], name="comment_ip_idx"),
@@ -111,10 +274,37 @@ class Comment(models.Model):
         # Lower-case whoever writes it (form, admin, importer), so the known-author and
         # flood rules can compare addresses exactly, on the email index.
         self.email = self.email.lower()
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            if self.parent_id and self.thread_root_id is None and self.parent.is_approved:
+                self.thread_root_id = self.parent.thread_root_id or self.parent_id
+            super().save(*args, **kwargs)
+        elif self.status != getattr(self, "_saved_status", self.status):
+            # A moderator changed the status in the comment's form: its replies move.
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                rethread(Comment.objects.filter(pk=self.pk), self.status)
+        else:
+            super().save(*args, **kwargs)
+        self._saved_status = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        # What save() compares with, to know when the replies below must move.
+        comment._saved_status = comment.__dict__.get("status")
+        return comment
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status")
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            rethread(Comment.objects.filter(pk=self.pk), None)
+            return super().delete(*args, **kwargs)
 
     def get_admin_url(self):
         return reverse("admin:comments_comment_change", args=[self.pk])

@@ -1,8 +1,9 @@
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
@@ -58,6 +59,18 @@ def saved_author(request):
     }
 
 
+def _comment_page_number(request):
+    """Return the page of threads asked for (1 without ``cpage``); 404 for any other."""
+    value = request.GET.get("cpage")
+    if value is None:
+        return 1
+    number = _as_id(value)
+    # Past 2**31 thread starts no article has a page, and the OFFSET would overflow.
+    if not number or (number - 1) * settings.COMMENTS_PER_PAGE >= 2**31:
+        raise Http404("No such page of comments.")
+    return number
+
+
 def form_prefill(request, article):
     """Return the reply form's initial values: what this reader saved, or their account's.
 
@@ -100,26 +113,42 @@ def fill_form_key(request, article_pk):
 def comment_context(request, article, form=None):
     """Return what the article page needs to show its comments and the reply form.
 
-    All the visible comments are fetched in one query and arranged into threads here,
-    so the page costs the same however many comments and however deep the threads.
+    Only the page's threads are fetched (``CommentQuerySet.page_of_threads``), so the
+    page costs the same however many comments the article has; they are arranged
+    into threads here. A page past the last one is a 404, not the last page.
     """
-    comments = list(Comment.objects.filter(article=article).visible_to(own_comment_ids(request)))
-    roots = arrange_threads(comments, settings.COMMENTS_THREAD_DEPTH)
-    page = Paginator(roots, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("cpage"))
+    number = _comment_page_number(request)
+    per_page = settings.COMMENTS_PER_PAGE
+    comments, thread_count = Comment.objects.page_of_threads(
+        article, number, per_page, own_comment_ids(request)
+    )
+    try:
+        page = Paginator(range(thread_count), per_page).page(number)
+    except EmptyPage:
+        raise Http404("No such page of comments.") from None
+    page.object_list = arrange_threads(comments, settings.COMMENTS_THREAD_DEPTH)
+    by_id = {comment.pk: comment for comment in comments}
+
+    def reply_target(value):
+        # The comment replied to may be on another page than the one shown.
+        pk = _as_id(value or "")
+        if pk is None:
+            return None
+        if pk in by_id:
+            return by_id[pk] if by_id[pk].is_approved else None
+        return Comment.objects.approved().filter(article=article, pk=pk).first()
+
     is_open = comments_open(article)
     reply_to = None
     if form is None and is_open:
         initial = form_prefill(request, article)
-        by_id = {comment.pk: comment for comment in comments}
-        candidate = by_id.get(_as_id(request.GET.get("replyto", "")))
-        if candidate is not None and candidate.is_approved:
+        candidate = reply_target(request.GET.get("replyto"))
+        if candidate is not None:
             reply_to = candidate
             initial["parent"] = candidate.pk
         form = CommentForm(article, initial=initial)
     elif form is not None and form.is_bound:
-        reply_to = next(
-            (c for c in comments if c.is_approved and str(c.pk) == form.data.get("parent")), None
-        )
+        reply_to = reply_target(form.data.get("parent"))
     if reply_to is None and "replyto" in request.GET:
         # Only a reply to a visible comment is a page worth keeping; any other number is
         # a variant strangers could mint without end.
@@ -165,16 +194,15 @@ def post_comment(request, article_id):
 
 
 def _comment_url(article, comment):
-    """Return the comment's address on the page of threads that shows it."""
-    root = comment
-    while root.parent_id:
-        root = root.parent
-    earlier_roots = (
-        Comment.objects.approved()
-        .filter(article=article, parent=None, created__lt=root.created)
-        .count()
-    )
-    page = earlier_roots // settings.COMMENTS_PER_PAGE + 1
+    """Return the comment's address on the page of threads that shows it.
+
+    Its thread's start, or the comment itself when it heads a thread (a held one is
+    slotted into the page whose span holds its date), is counted among the article's
+    thread starts on their index.
+    """
+    head = comment.thread_root if comment.thread_root_id else comment
+    up_to = Comment.objects.filter(article=article).thread_starts_up_to(head)
+    page = max(up_to - 1, 0) // settings.COMMENTS_PER_PAGE + 1
     query = f"?cpage={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#comment-{comment.pk}"
 

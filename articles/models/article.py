@@ -7,7 +7,6 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -103,12 +102,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(authors=user)
 
     def search(self, query):
-        """Return the articles with every word of ``query`` in headline, standfirst or body."""
-        matches = self
-        for word in query.split()[:10]:
-            in_text = Q(headline__icontains=word) | Q(standfirst__icontains=word)
-            matches = matches.filter(in_text | Q(body_text__icontains=word))
-        return matches
+        """Return the matches for ``query`` (websearch syntax), best first (``articles.search``).
+
+        Call it on a filtered queryset such as ``published()``: only those articles are
+        searched, and the page's articles are fetched through it.
+        """
+        from ..search import search_articles
+
+        return search_articles(self, query)
 
     def scheduled(self):
         """Return the articles published for a time still to come: readers wait for them."""

@@ -334,6 +334,9 @@ COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
 # Top-level comments per page under an article.
 COMMENTS_PER_PAGE = max(env_int("COMMENTS_PER_PAGE", 50), 1)
+# The moderation screens count comments up to this many and then say "1,000+" (or,
+# on PostgreSQL, "about N" from the planner): exact counts of a million rows are scans.
+COMMENTS_MODERATION_COUNT_CAP = max(env_int("COMMENTS_MODERATION_COUNT_CAP", 1000), 1)
 # Who is emailed when a comment is held for moderation; empty means MANAGERS.
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
 # How many proxies in front of the site append to X-Forwarded-For. 0 trusts no header:

@@ -14,6 +14,7 @@ DEFAULTS = {
     "COMMENTS_MAX_LINKS": 2,
     "COMMENTS_MODERATION_WORDS": [],
     "COMMENTS_PER_PAGE": 50,
+    "COMMENTS_MODERATION_COUNT_CAP": 1000,
     "COMMENTS_NOTIFY_EMAILS": [],
     "TRUSTED_PROXY_COUNT": 0,
 }
@@ -28,6 +29,7 @@ FROM_ENVIRONMENT = {
     "COMMENTS_MAX_LINKS": ("4", 4),
     "COMMENTS_MODERATION_WORDS": ("lawyer", ["lawyer"]),
     "COMMENTS_PER_PAGE": ("20", 20),
+    "COMMENTS_MODERATION_COUNT_CAP": ("200", 200),
     "COMMENTS_NOTIFY_EMAILS": ("a@example.com,b@example.com", ["a@example.com", "b@example.com"]),
     "TRUSTED_PROXY_COUNT": ("1", 1),
 }
