@@ -10,6 +10,9 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from PIL import Image
 
+        from newsroom import pagecache
+
+        from .models import Article
         from .search import ensure_sqlite_triggers
 
         # A table rebuilt by a later SQLite migration loses its triggers: put them back.
@@ -18,3 +21,6 @@ class ArticlesConfig(AppConfig):
         # One limit for "too many pixels": Pillow warns above it (turned into a refusal
         # in articles/images.py) and errors at twice it, whatever code opens a picture.
         Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+        # A scheduled article goes live with no request to say so: no cached page may
+        # outlive its publication time.
+        pagecache.register_next_change(Article.objects.next_publication_time)

@@ -85,9 +85,9 @@ def load_with_threads(url, seconds, connections):
     return sum(counts) / seconds, sum(errors)
 
 
-def start_server(env, workers):
-    """Start gunicorn with the production settings on a free port; return (process, port)."""
-    port = free_port()
+def start_server(env, workers, port=None):
+    """Start gunicorn with the production settings on ``port`` (else a free one)."""
+    port = port or free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     command = [gunicorn, "bench.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
@@ -101,6 +101,7 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--port", type=int, help="serve on this port (default: any free one)")
     args = parser.parse_args()
     if not 1 <= args.seconds <= 120:
         raise SystemExit("--seconds must be between 1 and 120")
@@ -133,7 +134,7 @@ def main():
         # render of every page, as for a reader with a session or comment cookies.
         passes = [("", {"PAGE_CACHE_SECONDS": "300"}), (" (render)", {"PAGE_CACHE_SECONDS": "0"})]
         for suffix, overrides in passes:
-            server, port = start_server({**env, **overrides}, args.workers)
+            server, port = start_server({**env, **overrides}, args.workers, args.port)
             try:
                 targets = [("bare Django", "/bench/bare/")] if not suffix else []
                 for name, path in [*targets, *pages.items()]:

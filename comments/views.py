@@ -5,13 +5,14 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from newsroom import pagecache
 
 from . import posting
-from .forms import CommentForm
+from .forms import CommentForm, sign_form
 from .models import Comment
 from .moderation import comments_open
 from .threads import arrange_threads
@@ -70,6 +71,45 @@ def _comment_page_number(request):
     return number
 
 
+def form_prefill(request, article):
+    """Return the reply form's initial values: what this reader saved, or their account's.
+
+    On a page rendered for the page cache they are placeholders (the saved name, email
+    and website, the box's tick, the signed form key), filled in for each reader the
+    page is served to (``fill_*`` below, registered in ``CommentsConfig.ready``).
+    """
+    if pagecache.rendering_for_cache():
+        initial = {
+            field: pagecache.placeholder("comments.saved_author", field) for field in AUTHOR_COOKIES
+        }
+        initial["cookies_consent"] = pagecache.placeholder("comments.saved_consent")
+        initial["security"] = pagecache.placeholder("comments.form_key", article.pk)
+        return initial
+    initial = saved_author(request)
+    if initial:
+        initial["cookies_consent"] = True
+    elif request.user.is_authenticated:
+        initial = {"author": request.user.get_full_name(), "email": request.user.email}
+    return initial
+
+
+def fill_saved_author(request, field):
+    """Return the reader's saved ``field``, escaped for the input's value attribute."""
+    value = request.COOKIES.get(AUTHOR_COOKIES[field])
+    # Anyone can set their own cookies to anything: escaped, they stay text.
+    return escape(unquote(value)) if value else ""
+
+
+def fill_saved_consent(request, argument):
+    """Return "checked" for the "Save my name…" box of a reader who ticked it."""
+    return "checked" if saved_author(request) else ""
+
+
+def fill_form_key(request, article_pk):
+    """Return a fresh signed form key for the article."""
+    return sign_form(int(article_pk))
+
+
 def comment_context(request, article, form=None):
     """Return what the article page needs to show its comments and the reply form.
 
@@ -101,11 +141,7 @@ def comment_context(request, article, form=None):
     is_open = comments_open(article)
     reply_to = None
     if form is None and is_open:
-        initial = saved_author(request)
-        if initial:
-            initial["cookies_consent"] = True
-        elif request.user.is_authenticated:
-            initial = {"author": request.user.get_full_name(), "email": request.user.email}
+        initial = form_prefill(request, article)
         candidate = reply_target(request.GET.get("replyto"))
         if candidate is not None:
             reply_to = candidate
@@ -113,6 +149,10 @@ def comment_context(request, article, form=None):
         form = CommentForm(article, initial=initial)
     elif form is not None and form.is_bound:
         reply_to = reply_target(form.data.get("parent"))
+    if reply_to is None and "replyto" in request.GET:
+        # Only a reply to a visible comment is a page worth keeping; any other number is
+        # a variant strangers could mint without end.
+        pagecache.do_not_store()
     return {
         "comment_page": page,
         "comment_count": getattr(article, "comment_count", None),

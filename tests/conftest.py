@@ -10,7 +10,13 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Start every test with an empty cache, so no page leaks from one test to another."""
-    from django.core.cache import cache
+    """Start every test with empty caches, so no page leaks from one test to another.
 
-    cache.clear()
+    Emptying the page cache's generation too gives every test a new one, so no page a
+    process keeps in memory (newsroom/pagecache.py) is found by a later test.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()

@@ -126,3 +126,31 @@ def test_concurrent_read_then_write_transactions_do_not_fail():
         thread.join()
     assert errors == []
     assert Tag.objects.count() == 40
+
+
+def test_cache_url_redis_selects_djangos_redis_cache_for_pages_and_generation():
+    result = _settings_in_subprocess(
+        "newsroom.settings.dev", {"CACHE_URL": "redis://cache.internal:6379/3"}, "s.CACHES"
+    )
+    caches = json.loads(result.stdout)
+    for alias in ("default", "pagecache_meta"):
+        assert caches[alias]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert caches[alias]["LOCATION"] == "redis://cache.internal:6379/3"
+        assert caches[alias]["OPTIONS"]["socket_timeout"] == 1
+
+
+def test_the_file_cache_keeps_the_generation_out_of_the_pages_folder(tmp_path):
+    result = _settings_in_subprocess(
+        "newsroom.settings.dev", {"CACHE_URL": f"file://{tmp_path}"}, "s.CACHES"
+    )
+    caches = json.loads(result.stdout)
+    assert caches["default"]["LOCATION"] == str(tmp_path)
+    assert caches["pagecache_meta"]["LOCATION"] == str(tmp_path / "generation")
+
+
+def test_an_unknown_cache_url_is_a_clear_error():
+    result = _settings_in_subprocess(
+        "newsroom.settings.dev", {"CACHE_URL": "memcached://x"}, "s.CACHES"
+    )
+    assert result.returncode != 0
+    assert "CACHE_URL must start with" in result.stderr

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    # The project's own app: the page cache's clear_page_cache command and its
+    # new generation after every migrate (newsroom/apps.py).
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -75,13 +78,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Response headers only: above the page cache, so cached pages get them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Serves cached pages to anonymous readers before URL resolution and the rest.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "articles.renditions.QueueMissingRenditionsMiddleware",
 ]
 
@@ -99,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                # After Django's csrf processor, which it overrides on cached pages.
+                "newsroom.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -138,21 +146,47 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # The cache holds whole public pages for anonymous readers (newsroom/pagecache.py). The
-# default is a folder on disk, which every gunicorn worker on the machine shares.
+# default is a folder on disk, which every gunicorn worker on the machine shares; several
+# app servers share a Redis database (redis://host:6379/N). The page cache's generation
+# has an alias of its own ("pagecache_meta"), out of reach of the page cache's culling.
 CACHE_URL = os.environ.get("CACHE_URL", f"file://{BASE_DIR / '.cache' / 'pages'}")
 if CACHE_URL.startswith("file://"):
+    _cache_folder = CACHE_URL.removeprefix("file://")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_URL.removeprefix("file://"),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+            "LOCATION": _cache_folder,
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000)},
+        },
+        # A subfolder: the pages' cache only ever lists, culls and clears its own files.
+        "pagecache_meta": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(_cache_folder, "generation"),
+        },
     }
 elif CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pagecache_meta": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pagecache-meta",
+        },
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Redis evicts nothing unless maxmemory is set; then use a volatile-* policy, which
+    # evicts pages (they expire) and never the generation (it does not).
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis that does not answer within a second is treated as down: pages are
+        # rendered without the cache rather than waiting on it.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    CACHES = {"default": _redis, "pagecache_meta": dict(_redis)}
 else:
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with file:// or locmem://; got {CACHE_URL!r}."
+        "CACHE_URL must start with file://, locmem://, redis://, rediss:// or unix://; "
+        f"got {CACHE_URL!r}."
     )
 # Background tasks run by `manage.py db_worker`, stored in the site's own database so any
 # number of workers on any number of machines share one queue. A site that outgrows it
@@ -164,6 +198,13 @@ TASKS = {
 }
 # How long a public page may be served from the cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How long a CDN or proxy in front may keep a public page (s-maxage), and serve it stale
+# while it fetches a fresh one (stale-while-revalidate); 0 makes every page private.
+PAGE_CACHE_SHARED_SECONDS = max(env_int("PAGE_CACHE_SHARED_SECONDS", 60), 0)
+PAGE_CACHE_STALE_SECONDS = max(env_int("PAGE_CACHE_STALE_SECONDS", 30), 0)
+# Each app server process also keeps the pages it served lately in its own memory, up
+# to this many megabytes, so a hit reads only the generation from the shared cache.
+PAGE_CACHE_LOCAL_MB = max(env_int("PAGE_CACHE_LOCAL_MB", 16), 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -34,5 +34,11 @@ WHITENOISE_AUTOREFRESH = True
 
 # Each test starts with an empty in-memory cache (conftest.py), and the page cache is off
 # so that query budgets measure real renders; tests/test_pagecache.py turns it on.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pagecache_meta": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pagecache-meta",
+    },
+}
 PAGE_CACHE_SECONDS = 0
