@@ -419,10 +419,16 @@ def test_a_reader_without_cookies_costs_five_queries_on_any_page(client, django_
 
 
 def test_moderation_leaves_the_planner_settings_as_they_were():
-    if connection.vendor != "postgresql":
-        pytest.skip("Only PostgreSQL's planner is steered (comments.threads._index_walk).")
     comment = make_comment(make_article())
-    with connection.cursor() as cursor:
+    with CaptureQueriesContext(connection) as captured:
         Comment.objects.filter(pk=comment.pk).mark_spam()
+    steered = [query for query in captured if "set_config" in query["sql"]]
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.SPAM
+    if connection.vendor != "postgresql":
+        # Only PostgreSQL's planner is steered (comments.threads._index_walk).
+        assert steered == []
+        return
+    assert len(steered) == 2  # set for the re-threading statement, then put back
+    with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_hashjoin'), current_setting('jit')")
         assert cursor.fetchone() == ("on", "on")
