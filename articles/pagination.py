@@ -21,6 +21,8 @@ scheduled publication, the one change to a list that moves no generation. Each c
 one scan of the list's index once per generation, never per request.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -30,6 +32,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsroom import pagecache
+
+logger = logging.getLogger(__name__)
 
 # A count is kept at most this long even when nothing is scheduled.
 COUNT_SECONDS = 3600
@@ -53,14 +57,22 @@ def cached(name, compute, seconds=COUNT_SECONDS):
     Kept no later than the next scheduled publication: the only change to what readers
     see that moves no generation.
     """
-    key = f"listing:{pagecache.generation()}:{name}"
-    value = cache.get(key)
+    try:
+        key = f"listing:{pagecache.generation()}:{name}"
+        value = cache.get(key)
+    except Exception:
+        # An unreachable cache (Redis down) costs this scan on every request, not the page.
+        logger.exception("Could not read %s from the cache.", name)
+        return compute()
     if value is None:
         # Asked first: an article going live between the two queries then shortens the
         # keep, rather than being missed until the one after it.
         keep = seconds_until_next_publication(seconds)
         value = compute()
-        cache.set(key, value, keep)
+        try:
+            cache.set(key, value, keep)
+        except Exception:
+            logger.exception("Could not keep %s in the cache.", name)
     return value
 
 

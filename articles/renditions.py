@@ -12,11 +12,14 @@ Outside a request (a management command, a shell), a missing rendition is queued
 """
 
 import contextvars
+import logging
 
 from django.core.cache import cache
 from django.db import transaction
 
 from newsroom import pagecache
+
+logger = logging.getLogger(__name__)
 
 # How long one queued request for an image's renditions stands: readers viewing the page
 # meanwhile queue nothing more. Long enough for a busy worker, short enough that a
@@ -40,9 +43,17 @@ def queue(image_ids):
     """Ask the worker to make every standard rendition of these images, once."""
     from .tasks import make_renditions
 
-    fresh = [
-        pk for pk in sorted(image_ids) if cache.add(f"renditions:queued:{pk}", 1, QUEUED_SECONDS)
-    ]
+    try:
+        fresh = [
+            pk
+            for pk in sorted(image_ids)
+            if cache.add(f"renditions:queued:{pk}", 1, QUEUED_SECONDS)
+        ]
+    except Exception:
+        # An unreachable cache (Redis down) cannot say what is queued: queue them all
+        # rather than leave the pictures out until it is back.
+        logger.exception("Could not check which renditions are queued.")
+        fresh = sorted(image_ids)
     if fresh:
         # After the surrounding transaction (if any) commits: the worker must find the rows.
         transaction.on_commit(lambda: make_renditions.enqueue(fresh))
