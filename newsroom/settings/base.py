@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     # The project's own app: the page cache's clear_page_cache command and its
     # new generation after every migrate (newsroom/apps.py).
     "newsroom",
+    # A synthetic archive for benchmarks and tests: manage.py generate_archive. No models.
+    "synthetic",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""A synthetic archive for benchmarks and tests: ``manage.py generate_archive``. No models."""
