@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Re-install only when the declared or pinned dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser browser-tools audit lint format check-deploy bench install clean
+.PHONY: run test test-fast test-browser browser-tools audit lint format check-deploy bench bench-scale install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ check-deploy: $(STAMP)
 # Requests per second of each public page against a bare Django response (see bench/run.py).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Every page on a kept 100,000-article, 1,000,000-comment archive (PostgreSQL by default);
+# see bench/README.md. Options through ARGS, e.g. make bench-scale ARGS="--database sqlite".
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -10,89 +10,26 @@ machine; the ratios are what to compare between changes. Nothing here asserts a 
 """
 
 import argparse
-import http.client
 import json
 import os
-import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+# Run as a script (python bench/run.py), the checkout is not on the path yet.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def wait_for(port, deadline=30):
-    stop = time.monotonic() + deadline
-    while time.monotonic() < stop:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not start on port {port}")
-
-
-def load_with_wrk(url, seconds, connections):
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, int(errors.group(1)) if errors else 0
-
-
-def load_with_threads(url, seconds, connections):
-    """Fallback load generator: keep-alive HTTP/1.1 clients in threads, bounded in time."""
-    parsed = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
-    host, port, path = parsed.group(1), int(parsed.group(2)), parsed.group(3)
-    counts, errors = [0] * connections, [0] * connections
-    stop = time.monotonic() + seconds
-
-    def client(index):
-        conn = http.client.HTTPConnection(host, port, timeout=10)
-        while time.monotonic() < stop:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            counts[index] += 1
-            errors[index] += response.status >= 400
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / seconds, sum(errors)
-
-
-def start_server(env, workers, port=None):
-    """Start gunicorn with the production settings on ``port`` (else a free one)."""
-    port = port or free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
-    command = [gunicorn, "bench.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
-    wait_for(port)
-    return server, port
+from bench.common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    load_generator,
+    manage,
+    start_server,
+    stop_server,
+)
 
 
 def main():
@@ -118,7 +55,7 @@ def main():
         CACHE_URL=f"file://{workdir / 'cache'}",
         PYTHONPATH=str(ROOT),
     )
-    load = load_with_wrk if shutil.which("wrk") else load_with_threads
+    load = load_generator()
     results = {}
     try:
         manage(env, "migrate", "--noinput", "-v0")
@@ -134,7 +71,8 @@ def main():
         # render of every page, as for a reader with a session or comment cookies.
         passes = [("", {"PAGE_CACHE_SECONDS": "300"}), (" (render)", {"PAGE_CACHE_SECONDS": "0"})]
         for suffix, overrides in passes:
-            server, port = start_server({**env, **overrides}, args.workers, args.port)
+            ports = [args.port] if args.port else None
+            server, port = start_server({**env, **overrides}, args.workers, ports=ports)
             try:
                 targets = [("bare Django", "/bench/bare/")] if not suffix else []
                 for name, path in [*targets, *pages.items()]:
@@ -147,8 +85,7 @@ def main():
                         "errors": errors,
                     }
             finally:
-                server.terminate()
-                server.wait(timeout=10)
+                stop_server(server)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

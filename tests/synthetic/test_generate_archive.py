@@ -103,10 +103,12 @@ def test_comments_are_plausible_threads(archive):
         while node.parent_id is not None:
             parent = comments[node.parent_id]
             assert parent.article_id == comment.article_id and parent.created <= node.created
+            assert parent.status == Comment.Status.APPROVED
             node, depth = parent, depth + 1
         depths.append(depth)
         if hasattr(comment, "thread_root_id"):
-            assert comment.thread_root_id == node.pk
+            # The approved comment heading the thread; null on the one heading it.
+            assert comment.thread_root_id == (node.pk if comment.parent_id else None)
     assert max(depths) >= 3
 
 

@@ -380,8 +380,8 @@ class Command(BaseCommand):
         # Readers come back: a small crowd writes most of the comments.
         readers = maker.commenters(max(total // 20, 20))
         reader_choice = SkewedChoice(range(len(readers)), maker.rng, exponent=0.8)
-        # The root of each comment's thread is known here, so a schema that stores it
-        # gets it in the same COPY rather than an UPDATE per level afterwards.
+        # The head of each comment's thread is known here, so a schema that stores it
+        # (``Comment.thread_root``) gets it in the same COPY: no UPDATE per level after.
         with_root = self._thread_root_field() is not None
         columns = self._comment_columns()
         first_id = (Comment.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
@@ -400,7 +400,10 @@ class Command(BaseCommand):
                     comment_id = next_id
                     next_id += 1
                     parent_id = ids[parent] if parent is not None else None
-                    root_id = roots[parent] if parent is not None else comment_id
+                    # As comments.threads keeps it: the approved comment heading the
+                    # thread, null for a comment that heads one (replies only ever
+                    # answer approved comments here).
+                    root_id = (roots[parent] or parent_id) if parent is not None else None
                     ids.append(comment_id)
                     roots.append(root_id)
                     name, email, website, ip, browser = readers[reader]
