@@ -57,7 +57,22 @@ def start_server(env, workers, root=ROOT, ports=None):
     command += ["--timeout", "120", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=root, env=env)
     wait_for(port)
+    wait_for_response(port, "/bench/bare/")
     return server, port
+
+
+def wait_for_response(port, path, deadline=60):
+    """Wait until a worker answers: the port opens before the workers have booted."""
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn on port {port} did not answer {path}")
 
 
 def stop_server(server):

@@ -292,7 +292,7 @@ class ArchiveMaker:
         """Spread ``total`` comments over ``article_ids``: log-normal, a few huge threads.
 
         Return a dict of article id to count. At 100,000 articles about 40 articles carry
-        2,000–3,600 comments (11% of a million); smaller archives keep the proportions.
+        2,000–3,600 comments (about 11% of a million); smaller archives keep the proportions.
         """
         rng = self.rng
         counts = dict.fromkeys(article_ids, 0)
@@ -304,7 +304,7 @@ class ArchiveMaker:
         huge_count = min(huge_count, len(article_ids))
         huge = rng.sample(article_ids, huge_count)
         mean_huge = sum(HUGE_THREAD_SIZES) / 2
-        scale = min(1.0, 0.11 * total / max(huge_count * mean_huge, 1))
+        scale = min(1.0, 0.12 * total / max(huge_count * mean_huge, 1))
         for article_id in huge:
             counts[article_id] = int(rng.randint(*HUGE_THREAD_SIZES) * scale)
         huge_ids = set(huge)
