@@ -139,7 +139,7 @@ def load_generator():
     return load_with_wrk if shutil.which("wrk") else load_with_threads
 
 
-def time_requests(url, count, warmups=3, headers=(), max_seconds=15):
+def time_requests(url, count, warmups=3, headers=(), max_seconds=15, timeout=120):
     """Time ``count`` sequential requests on one keep-alive connection after ``warmups``.
 
     Return (sorted latencies in seconds, status codes seen, bytes of the last body).
@@ -148,7 +148,7 @@ def time_requests(url, count, warmups=3, headers=(), max_seconds=15):
     """
     host, port, path = _split_url(url)
     extra = _header_dict(headers)
-    conn = http.client.HTTPConnection(host, port, timeout=60)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     statuses, latencies, size = [], [], 0
     stop = time.monotonic() + max_seconds
     for number in range(warmups + count):

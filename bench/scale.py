@@ -373,11 +373,20 @@ def make_queued_renditions(env, root):
 # --- Measuring ------------------------------------------------------------------------------
 
 
-def drain(port, seconds=120):
-    """Wait until queued requests from a load window are served, so the next page is fair."""
+def drain(port, seconds=600):
+    """Wait until requests queued by a load window are served, so the next page is fair.
+
+    A page that takes seconds leaves its 16 clients' requests queued in gunicorn after
+    the window closes; the next page's timings must not wait behind them.
+    """
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
-        latencies, _, _ = time_requests(f"http://127.0.0.1:{port}/bench/bare/", 3, warmups=0)
+        try:
+            latencies, _, _ = time_requests(
+                f"http://127.0.0.1:{port}/bench/bare/", 3, warmups=0, timeout=30
+            )
+        except OSError:
+            continue
         if latencies[-1] < 0.05:
             return
         time.sleep(0.5)
@@ -385,8 +394,14 @@ def drain(port, seconds=120):
 
 def measure(entry, port, args, load, headers):
     url = f"http://127.0.0.1:{port}{entry['path']}"
-    latencies, statuses, size = time_requests(url, args.requests, args.warmups, headers)
-    rate, load_errors = load(url, args.seconds, args.connections, headers)
+    entry.update(p50_ms=float("nan"), p95_ms=float("nan"), timed=0, kb=0, rps=0.0, errors="")
+    try:
+        latencies, statuses, size = time_requests(url, args.requests, args.warmups, headers)
+        rate, load_errors = load(url, args.seconds, args.connections, headers)
+    except (OSError, subprocess.CalledProcessError) as error:
+        entry["errors"] = f"measurement failed: {error}"
+        drain(port)
+        return entry
     drain(port)
     bad = sorted({status for status in statuses if status >= 400})
     entry.update(
@@ -395,9 +410,12 @@ def measure(entry, port, args, load, headers):
         timed=len(latencies),
         kb=size / 1024,
         rps=rate,
-        errors=", ".join(str(s) for s in bad)
-        + (f" {load_errors} under load" if load_errors else ""),
-        statuses=sorted(set(statuses)),
+        errors="; ".join(
+            [
+                *(f"HTTP {s}" for s in bad),
+                *([f"{load_errors} failed under load"] * bool(load_errors)),
+            ]
+        ),
     )
     if entry["probe_status"] >= 400 and str(entry["probe_status"]) not in entry["errors"]:
         entry["errors"] = "; ".join(
@@ -420,16 +438,17 @@ def verdict(entry):
 
 def table(pages, floor_rps):
     lines = [
-        "| Page | Queries | p50 ms | p95 ms | req/s at 16 | ratio to floor | KB | Budget "
+        "| Page | Queries | p50 ms | p95 ms | n | req/s at 16 | ratio to floor | KB | Budget "
         "| Errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for entry in pages:
         ratio = entry["rps"] / floor_rps if floor_rps else float("nan")
         budget = verdict(entry)
         lines.append(
             f"| {entry['name'].strip()} | {entry['queries']} | {entry['p50_ms']:.1f} | "
-            f"{entry['p95_ms']:.1f} | {entry['rps']:,.1f} | {ratio:.3f} | {entry['kb']:,.0f} | "
+            f"{entry['p95_ms']:.1f} | {entry['timed']} | {entry['rps']:,.1f} | {ratio:.3f} | "
+            f"{entry['kb']:,.0f} | "
             f"{budget} | {entry['errors'] or ''} |"
         )
     return "\n".join(lines)
