@@ -158,7 +158,6 @@ class Command(BaseCommand):
             f"Search words: common {archive.common_word!r}, rare {archive.rare_word!r} "
             f"(in {len(archive.rare_word_articles)} articles), missing {archive.missing_word!r}."
         )
-        return None
 
     # --- Guards ---------------------------------------------------------------------------
 
