@@ -45,12 +45,14 @@ class Progress:
 
     def __init__(self, stream, phase, total, enabled=True):
         self.stream, self.phase, self.total, self.enabled = stream, phase, total, enabled
-        self.done, self.started, self.shown = 0, time.monotonic(), 0.0
+        self.done, self.next_check, self.started, self.shown = 0, 0, time.monotonic(), 0.0
 
     def advance(self, count):
         self.done += count
-        if not self.enabled or self.done % 64 > count:
+        # Looking at the clock for every row would cost more than the row.
+        if not self.enabled or self.done < self.next_check:
             return
+        self.next_check = self.done + 64
         now = time.monotonic()
         if now - self.shown > 0.5:
             self.shown = now
