@@ -1,7 +1,5 @@
 """``manage.py generate_archive``: fill an empty database with a synthetic archive."""
 
-import importlib
-import importlib.util
 import random
 import time
 from datetime import timedelta
@@ -147,7 +145,8 @@ class Command(BaseCommand):
             len(tag_ids),
             len(author_ids),
         )
-        self._rebuild_search_index()
+        # The search index needs nothing here: the database's own triggers fill it as the
+        # rows arrive, COPY included (articles/search.py). The planner's statistics do.
         self._analyze()
         pagecache.invalidate()
         elapsed = time.monotonic() - started
@@ -431,18 +430,6 @@ class Command(BaseCommand):
         archive.comments = progress.done
 
     # --- After the rows ---------------------------------------------------------------------
-
-    def _rebuild_search_index(self):
-        """Rebuild the search index, when the project has one, whatever its triggers did."""
-        if importlib.util.find_spec("articles.search") is None:
-            return
-        search = importlib.import_module("articles.search")
-        rebuild = getattr(search, "rebuild_search_index", None)
-        if rebuild is not None:
-            progress = self._progress("search index", 1)
-            rebuild()
-            progress.advance(1)
-            progress.finish()
 
     def _analyze(self):
         """Refresh the planner's statistics (and PostgreSQL's visibility map)."""
