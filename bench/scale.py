@@ -282,6 +282,7 @@ per_page = settings.ARTICLES_PER_PAGE
 published = Article.objects.published()
 approved = Q(comments__status=Comment.Status.APPROVED)
 pages = []
+sitemap_files = []
 
 def page(name, path, kind="public"):
     pages.append({"name": name, "path": path, "kind": kind})
@@ -321,10 +322,21 @@ page("/sitemap.xml", "/sitemap.xml")
 if sitemap.status_code == 200:
     root = ET.fromstring(sitemap.content)
     if root.tag.endswith("sitemapindex"):
+        files = []
         for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
             parts = urlsplit(loc.text.strip())
-            page(f"  {parts.path}{'?' + parts.query if parts.query else ''}",
-                 parts.path + ("?" + parts.query if parts.query else ""))
+            files.append(parts.path + ("?" + parts.query if parts.query else ""))
+        # Every file is fetched here (status, queries); a sample of them is timed: the
+        # fixed files, the newest and oldest months, and a second page of a month.
+        for path in files:
+            with CaptureQueriesContext(connection) as queries:
+                status = client.get(path).status_code
+            sitemap_files.append({"path": path, "status": status, "queries": len(queries)})
+        months = [path for path in files if "articles" in path]
+        sample = [path for path in files if "articles" not in path] + months[:1] + months[-1:]
+        sample += [path for path in months if "?p=2" in path][:1]
+        for path in dict.fromkeys(sample):
+            page(f"  {path}", path)
     else:
         page("/sitemap.xml?p=2", "/sitemap.xml?p=2")
 page("/feed/", "/feed/")
@@ -348,7 +360,7 @@ for entry in pages:
     entry["queries"] = len(queries)
     entry["probe_status"] = response.status_code
 print(json.dumps({"pages": pages, "session": staff.cookies[settings.SESSION_COOKIE_NAME].value,
-                  "session_cookie": settings.SESSION_COOKIE_NAME}))
+                  "session_cookie": settings.SESSION_COOKIE_NAME, "sitemap_files": sitemap_files}))
 """
 
 
@@ -436,6 +448,22 @@ def measure(entry, port, args, load, headers):
             filter(None, [f"HTTP {entry['probe_status']} in-process", entry["errors"]])
         )
     return entry
+
+
+def sitemap_summary(files):
+    """Say what fetching every file the sitemap index lists found."""
+    if not files:
+        return "The sitemap is not an index: its files are the rows above."
+    failed = [
+        f"{entry['path']} (HTTP {entry['status']})" for entry in files if entry["status"] != 200
+    ]
+    queries = sorted({entry["queries"] for entry in files})
+    summary = (
+        f"Every file the sitemap index lists was fetched in-process: {len(files)} files, "
+        f"{sum(entry['status'] == 200 for entry in files)} answered 200, "
+        f"queries per file {', '.join(map(str, queries))}; the rows above time a sample."
+    )
+    return summary + (f" FAILED: {', '.join(failed)}." if failed else "")
 
 
 def verdict(entry):
@@ -565,6 +593,8 @@ def main():
             "(other work on the machine slows every page alike; compare ratios).",
             "",
             table(pages, floor["rps"]),
+            "",
+            sitemap_summary(found.get("sitemap_files", [])),
         ]
     )
     print("\n" + section)
@@ -574,6 +604,7 @@ def main():
     if args.json:
         Path(args.json).write_text(json.dumps(pages, indent=2))
     errors = [entry["name"].strip() for entry in pages if entry["errors"]]
+    errors += [entry["path"] for entry in found.get("sitemap_files", []) if entry["status"] != 200]
     if errors:
         print(f"\nERRORS on: {', '.join(errors)}", file=sys.stderr)
     return 1 if errors else 0
