@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..editor import body_image_names, body_text, sanitize_html
-from .image import Image
+from .image import Image, Rendition
+
+# The shape of every picture on article lists (cards and the lead, templates/articles/).
+LIST_CROP = "16:9"
 
 
 class Tag(models.Model):
@@ -57,8 +60,23 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Fetch what article cards show in a fixed number of queries."""
-        return self.with_card_data().prefetch_related("featured_image__renditions")
+        """Fetch what article cards show in a fixed number of queries.
+
+        Cards never show the body: leaving it (and its text copy) out spares reading
+        some 12 KB a card from the database at archive sizes.
+        """
+        return (
+            self.with_card_data()
+            .defer("body", "body_text")
+            .prefetch_related(
+                # Lists show the 16:9 crop only (cards and the lead): the other shapes'
+                # renditions would be a third of the rows each, for nothing.
+                Prefetch(
+                    "featured_image__renditions",
+                    queryset=Rendition.objects.filter(crop=LIST_CROP),
+                )
+            )
+        )
 
     def with_card_data(self):
         """Fetch the picture, byline and comment count, leaving out renditions.
