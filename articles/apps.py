@@ -13,10 +13,13 @@ class ArticlesConfig(AppConfig):
         from newsroom import pagecache
 
         from .models import Article
+        from .roles import ensure_roles
         from .search import ensure_sqlite_triggers
 
         # A table rebuilt by a later SQLite migration loses its triggers: put them back.
         post_migrate.connect(ensure_sqlite_triggers, sender=self)
+        # The newsdesk's groups, like Django's permissions, are (re)made after migrate.
+        post_migrate.connect(ensure_roles)
 
         # One limit for "too many pixels": Pillow warns above it (turned into a refusal
         # in articles/images.py) and errors at twice it, whatever code opens a picture.

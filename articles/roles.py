@@ -1,7 +1,9 @@
 """The newsdesk's roles: who may write, and who may publish.
 
-The groups themselves are created by migrations (``0002_editors_group`` and
-``0004_newsdesk_roles``); this module names them for code that needs them.
+``ROLES`` is the one statement of what each group may do. ``ensure_roles`` makes the
+groups from it after every ``migrate`` (and after the database flush that ends a
+transactional test), the way Django makes permissions; migrations ``articles.0002``,
+``articles.0004`` and ``comments.0002`` made the same groups on existing sites.
 """
 
 from django.contrib.auth import get_user_model
@@ -16,6 +18,41 @@ DEMO_EDITOR_USERNAME = "editor"
 DEMO_EDITOR_PASSWORD = "newsroom-editor"  # noqa: S105 - printed for the local demo only
 DEMO_REPORTER_USERNAME = "reporter"
 DEMO_REPORTER_PASSWORD = "newsroom-reporter"  # noqa: S105 - printed for the local demo only
+
+
+# What each group may do: every permission of an app (None) or the codenames listed.
+# Editors also moderate comments; nothing else is imported from the comments app.
+ROLES = {
+    EDITORS: {
+        "articles": None,
+        "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
+    },
+    REPORTERS: {
+        "articles": (
+            "add_article",
+            "change_article",
+            "view_article",
+            "add_image",
+            "view_image",
+            "view_tag",
+        ),
+    },
+}
+
+
+def ensure_roles(using="default", **kwargs):
+    """Create the newsdesk's groups and give them what ``ROLES`` says; never take away.
+
+    Connected to ``post_migrate``, which runs for each app in turn, so each call adds
+    the permissions that exist by then; idempotent.
+    """
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        for app_label, codenames in grants.items():
+            permissions = Permission.objects.using(using).filter(content_type__app_label=app_label)
+            if codenames is not None:
+                permissions = permissions.filter(codename__in=codenames)
+            group.permissions.add(*permissions)
 
 
 def can_publish(user):
@@ -39,6 +76,7 @@ def ensure_demo_reporter(
     )
     user.set_password(password)
     user.save(update_fields=["password"])
+    ensure_roles()
     user.groups.add(Group.objects.get(name=REPORTERS))
     return user, password
 
@@ -49,20 +87,8 @@ def ensure_demo_editor():
     Staff, in the Editors group. The password is reset on every call, so the one the
     demo prints is always the one that works.
     """
-    group, group_created = Group.objects.get_or_create(name=EDITORS)
-    if group_created:
-        # A migration normally makes this group, with more permissions; this only fills
-        # in a group that is missing, and never takes permissions away.
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="articles",
-                codename__in=[
-                    f"{action}_{model}"
-                    for model in ("article", "image", "tag")
-                    for action in ("add", "change", "delete", "view")
-                ],
-            )
-        )
+    ensure_roles()
+    group = Group.objects.get(name=EDITORS)
     user, _ = get_user_model().objects.get_or_create(username=DEMO_EDITOR_USERNAME)
     user.first_name, user.last_name = "Demo", "Editor"
     user.is_staff = True

@@ -6,14 +6,13 @@ install it; .ci/run installs it and fails on any skipped test, so CI always runs
 
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from playwright.sync_api import expect
+
+from articles.roles import ensure_roles
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses ORM
 # calls made beside one; the calls here are synchronous and safe. (tests/test_settings.py
@@ -102,26 +101,15 @@ def axe():
 
 
 # The data migrations that create the newsroom's groups and their permissions.
-ROLE_MIGRATIONS = [
-    ("articles", "0002_editors_group", "create_editors_group"),
-    ("articles", "0004_newsdesk_roles", "create_roles"),
-    ("comments", "0002_editors_can_moderate", "let_editors_moderate"),
-]
-
-
 @pytest.fixture
 def roles(transactional_db):
-    """Recreate the groups that migrations made, which a transactional test's flush removes.
+    """Make sure the newsdesk's groups exist, as ``migrate`` leaves them.
 
-    Runs the real migration functions against the historical models they were written
-    for, so the browser tests' editors have exactly the permissions a real site gives.
-    (Django's serialized_rollback would do this, but its saved copy lives on a connection
-    object that Playwright's event loop does not share.)
+    A transactional test's closing flush removes them and its post_migrate signal makes
+    them again (articles.roles.ensure_roles); asking here keeps the tests independent of
+    which test ran before.
     """
-    loader = MigrationExecutor(connection).loader
-    for app_label, name, function in ROLE_MIGRATIONS:
-        state = loader.project_state((app_label, name), at_end=True)
-        getattr(import_module(f"{app_label}.migrations.{name}"), function)(state.apps, None)
+    ensure_roles()
 
 
 @pytest.fixture
