@@ -28,7 +28,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Mod, RowNumber
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsroom import pagecache
@@ -39,16 +38,6 @@ logger = logging.getLogger(__name__)
 COUNT_SECONDS = 3600
 # Pages between bookmarks: the most an OFFSET walks is this many pages' keys.
 BOOKMARK_PAGES = 20
-
-
-def seconds_until_next_publication(limit):
-    """Return ``limit``, or fewer seconds when a scheduled article goes live sooner."""
-    from .models import Article
-
-    upcoming = Article.objects.next_publication_time()
-    if upcoming is None:
-        return limit
-    return min(limit, max(1, int((upcoming - timezone.now()).total_seconds())))
 
 
 def cached(name, compute, seconds=COUNT_SECONDS):
@@ -67,7 +56,7 @@ def cached(name, compute, seconds=COUNT_SECONDS):
     if value is None:
         # Asked first: an article going live between the two queries then shortens the
         # keep, rather than being missed until the one after it.
-        keep = seconds_until_next_publication(seconds)
+        keep = pagecache.seconds_to_keep(seconds)
         value = compute()
         try:
             cache.set(key, value, keep)

@@ -24,7 +24,7 @@ def count_label(queryset, counted=None):
     return f"{cap:,}+"
 
 
-class CappedCountPaginator(Paginator):
+class ModerationPaginator(Paginator):
     """Page through the newest ``COMMENTS_MODERATION_COUNT_CAP`` comments, counting no more.
 
     Past the cap, narrow the list (status, date, search) to reach older comments; the
@@ -98,7 +98,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     # Newest first, on comment_status_idx; counts are capped, never a full COUNT(*).
     ordering = ["-created", "-pk"]
-    paginator = CappedCountPaginator
+    paginator = ModerationPaginator
     show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "unapprove", "mark_spam", "move_to_trash", "check_again"]

@@ -444,7 +444,7 @@ def _render(request, view, args, kwargs, address, key):
         return response
     storable = key is not None and render.store and not response.cookies
     public = storable and not slots and settings.PAGE_CACHE_SHARED_SECONDS > 0
-    keep = _seconds_to_keep() if storable else 0
+    keep = seconds_to_keep(settings.PAGE_CACHE_SECONDS) if storable else 0
     if storable:
         page = StoredPage(
             expires=time.time() + keep,
@@ -508,9 +508,13 @@ def _set_http_caching(response, cache_control, outcome):
     response.headers["X-Page-Cache"] = outcome
 
 
-def _seconds_to_keep():
-    """Return how long a page may be kept: not past the next change registered apps expect."""
-    keep = settings.PAGE_CACHE_SECONDS
+def seconds_to_keep(limit):
+    """Return ``limit`` seconds, or fewer when a change registered apps expect comes sooner.
+
+    How long anything derived from what readers see may be kept: cached pages, and the
+    list counts and bookmarks of ``articles.pagination``.
+    """
+    keep = limit
     now = time.time()
     for when in _next_change_hooks:
         upcoming = when()
