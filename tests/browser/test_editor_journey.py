@@ -63,8 +63,9 @@ def test_editor_publishes_an_illustrated_article(
     popup.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")
     popup.get_by_label("Caption").fill("The first crossing of the season")
     popup.get_by_label("Credit").fill("Reuters")
-    popup.get_by_role("button", name="Save", exact=True).click()
-    popup.wait_for_event("close")
+    # Listen before clicking: the popup can close before a later wait would start.
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#id_featured_image")).not_to_have_value("")
 
     pick_autocomplete(page, "id_tags", "Harbour")
