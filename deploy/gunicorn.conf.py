@@ -36,9 +36,10 @@ workers = _env_int("WEB_CONCURRENCY", 2 * _cores() + 1)
 
 # The slowest legitimate request is a picture upload at IMAGE_MAX_UPLOAD_MB: nginx has
 # already received the whole body, so the worker only parses it and decodes the picture
-# once to check it (renditions are made by the task worker). A 40-megapixel, 20 MB
-# upload measured about 4 s on a 2-core machine (README, "Production"); 30 s leaves
-# room for a busy machine while still ending a request that hangs.
+# once to check it, about half a second for a 40-megapixel, 13 MB JPEG on a 2-core
+# machine. Its renditions take 26-32 s there, which is why they are the task worker's
+# job: inside a request they would outlast this timeout. 30 s leaves a busy machine
+# plenty of room and still ends a request that hangs.
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 # A restart (systemctl restart) lets requests in progress finish for this long.
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
