@@ -373,8 +373,15 @@ def test_a_reader_gets_pages_and_static_files_over_https_through_nginx(front):
     article = make_article(headline="Harbour reopens to ferries")
     reader = Client(READER, front.certificate)
 
+    # Straight to gunicorn, without nginx's X-Forwarded-Proto, Django sends readers to HTTPS.
+    app = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+    app.request("GET", "/", headers={"Host": PUBLIC_HOST})
+    response = app.getresponse()
+    assert (response.status, response.headers["Location"]) == (301, f"https://{PUBLIC_HOST}/")
+    app.close()
+
     status, headers, body = reader.get("/", headers={"Accept-Encoding": "gzip"})
-    # 200, not a redirect loop: Django saw nginx's X-Forwarded-Proto and knows it is HTTPS.
+    # 200, not that redirect: Django saw nginx's X-Forwarded-Proto and knows it is HTTPS.
     assert status == 200, front.logs()
     assert headers["Content-Encoding"] == "gzip"
     home = gzip.decompress(body).decode()
