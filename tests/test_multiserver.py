@@ -92,7 +92,8 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url("/robots.txt"), timeout=2):  # noqa: S310
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                # A worker still booting on a loaded machine answers after the timeout.
                 time.sleep(0.2)
         raise AssertionError(f"Server on {self.port} did not start:\n{self.log()}")
 
