@@ -200,6 +200,7 @@ def front(tmp_path_factory, django_db_setup, django_db_blocker):
             "SECURE_PROXY_SSL_HEADER": "1",
             "STATIC_ROOT": str(folder / "static"),
             "MEDIA_ROOT": str(folder / "media"),
+            "PRIVATE_MEDIA_ROOT": str(folder / "private-media"),
             "CACHE_URL": f"file://{folder / 'cache'}",
             "IMAGE_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB),
             "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}",
