@@ -15,6 +15,7 @@ these tests fail, saying so.
 import gzip
 import http.client
 import http.cookies
+import io
 import os
 import re
 import shutil
@@ -70,7 +71,8 @@ def database_environment():
     return {"DATABASE_URL": f"postgres://{credentials}@{host}/{database['NAME']}"}
 
 
-def run(command, environment, folder):
+def run(command, environment):
+    """Run ``command`` in the checkout; fail with its output unless it succeeds."""
     result = subprocess.run(  # noqa: S603 - fixed commands
         command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
     )
@@ -110,9 +112,10 @@ http {{
 class Stack:
     """nginx and gunicorn as started for the tests, with their environment."""
 
-    def __init__(self, folder, environment):
+    def __init__(self, folder, environment, certificate):
         self.folder = folder
         self.environment = environment
+        self.certificate = certificate
         self.processes = []
 
     def start(self, name, command):
@@ -172,20 +175,17 @@ def front(tmp_path_factory, django_db_setup, django_db_blocker):
                     f"Port {port} is taken; the front server test needs it."
                 ) from None
     folder = tmp_path_factory.mktemp("front")
-    # nginx's workers open files by path: every folder on the way must be searchable.
-    folder.chmod(0o755)
     certificate, key = folder / "certificate.pem", folder / "key.pem"
     run(
         [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
         + ["-subj", f"/CN={PUBLIC_HOST}", "-addext", f"subjectAltName=DNS:{PUBLIC_HOST}"]
         + ["-keyout", str(key), "-out", str(certificate)],
         os.environ,
-        folder,
     )
     environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     with django_db_blocker.unblock():
         environment.update(database_environment())
@@ -214,7 +214,7 @@ def front(tmp_path_factory, django_db_setup, django_db_blocker):
         }
     )
     manage = [sys.executable, "manage.py"]
-    run(manage + ["collectstatic", "--noinput", "-v", "0"], environment, folder)
+    run(manage + ["collectstatic", "--noinput", "-v", "0"], environment)
     run(
         manage
         + ["render_deploy_config", "--output", str(folder / "deploy")]
@@ -222,7 +222,6 @@ def front(tmp_path_factory, django_db_setup, django_db_blocker):
         + ["--http-listen", f"127.0.0.1:{HTTP_PORT}", "--https-listen", f"127.0.0.1:{HTTPS_PORT}"]
         + ["--certificate", str(certificate), "--certificate-key", str(key)],
         environment,
-        folder,
     )
     main_config = folder / "nginx.conf"
     main_config.write_text(nginx_main_config(folder, folder / "deploy/nginx/newsroom.conf"))
@@ -235,10 +234,9 @@ def front(tmp_path_factory, django_db_setup, django_db_blocker):
         "-e",
         str(folder / "nginx-error.log"),
     ]
-    run(nginx_command + ["-t"], environment, folder)
+    run(nginx_command + ["-t"], environment)
 
-    stack = Stack(folder, environment)
-    stack.certificate = certificate
+    stack = Stack(folder, environment, certificate)
     try:
         stack.start(
             "gunicorn",
@@ -366,9 +364,7 @@ def png_of_exact_size(size):
     """
     side = int(((size - 4096) / 3) ** 0.5)
     picture = PILImage.frombytes("RGB", (side, side), os.urandom(side * side * 3))
-    from io import BytesIO
-
-    buffer = BytesIO()
+    buffer = io.BytesIO()
     picture.save(buffer, "PNG", compress_level=1)
     png = buffer.getvalue()
     padding = size - len(png) - 12
@@ -512,7 +508,6 @@ def test_pictures_at_and_over_the_upload_limit_get_the_same_message_from_nginx_a
     run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
         front.environment,
-        front.folder,
     )
     rendition = picture.renditions.order_by("width").first()
     assert rendition is not None, front.logs()
