@@ -1,7 +1,11 @@
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponseBadRequest
+from django.template.defaultfilters import pluralize
 
 
 def content_security_policy():
@@ -47,3 +51,44 @@ class RejectNulBytesMiddleware:
         if "\x00" in request.path or any("\x00" in part for part in query):
             return HttpResponseBadRequest("Addresses may not contain NUL characters.")
         return self.get_response(request)
+
+
+class StaffSessionIdleMiddleware:
+    """Log a staff session out after STAFF_SESSION_IDLE_HOURS without a request.
+
+    The session records when it was last seen; a request after the idle limit logs it
+    out (the admin then asks for the password, with a message saying why), and an active
+    session is extended. Writing the session on every request would be a database write
+    per admin click, so the time is refreshed only when it is REFRESH_SECONDS old, and an
+    idle session ends within that much of the limit. Requests without a session cookie
+    (every reader) are passed through untouched, so no session is ever made for them.
+    """
+
+    LAST_SEEN_KEY = "staff_last_seen"
+    REFRESH_SECONDS = 5 * 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            self.check_idle(request)
+        return self.get_response(request)
+
+    def check_idle(self, request):
+        session = request.session
+        if SESSION_KEY not in session:
+            return
+        now = int(time.time())
+        last_seen = session.get(self.LAST_SEEN_KEY)
+        idle_limit = settings.STAFF_SESSION_IDLE_HOURS * 60 * 60
+        if last_seen is not None and now - last_seen > idle_limit:
+            logout(request)
+            hours = settings.STAFF_SESSION_IDLE_HOURS
+            messages.info(
+                request,
+                f"You were logged out after {hours} hour{pluralize(hours)} without activity. "
+                "Please log in again.",
+            )
+        elif last_seen is None or now - last_seen >= self.REFRESH_SECONDS:
+            session[self.LAST_SEEN_KEY] = now

@@ -4,6 +4,7 @@ Only ``dev``, ``test`` and ``prod`` are meant to be named in ``DJANGO_SETTINGS_M
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -363,3 +364,45 @@ FILE_UPLOAD_HANDLERS = [
 # --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
 # How long a signed preview share link works for someone without an account.
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
+# --- The admin door (login throttle, staff sessions, the admin's CSP) --------------------
+# Failed logins are counted by django-axes in its own tables (newsroom/login_throttle.py):
+# after LOGIN_FAILURE_LIMIT failures for a username, or from an address, within
+# LOGIN_LOCKOUT_MINUTES of each other, further logins for it are refused with 429 before
+# any password is hashed, until that long after the last failure. The database handler
+# works on SQLite and PostgreSQL alike and needs no shared cache: the default file cache
+# has no atomic counters, and editors unlock people by deleting rows in the admin.
+INSTALLED_APPS += ["axes"]
+# First, so a locked-out login never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = max(env_int("LOGIN_FAILURE_LIMIT", 5), 1)
+AXES_COOLOFF_TIME = timedelta(minutes=max(env_int("LOGIN_LOCKOUT_MINUTES", 15), 1))
+# Either count locks: one address guessing many usernames, or many addresses one username.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_HANDLER = "newsroom.login_throttle.LoginAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being written down, so the wait the page
+# announces holds, and a flood of them costs reads only.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No table of every successful login, kept forever with addresses in it; the admin's
+# own history records what staff changed.
+AXES_DISABLE_ACCESS_LOG = True
+# The access-attempt admin is registered by newsroom/admin.py, with an Unlock action.
+AXES_ENABLE_ADMIN = False
+
+# A staff session ends after STAFF_SESSION_IDLE_HOURS without a request; each request
+# extends it, written at most every few minutes (newsroom.middleware.StaffSessionIdleMiddleware).
+# Readers have no session at all: the page cache depends on it.
+STAFF_SESSION_IDLE_HOURS = max(env_int("STAFF_SESSION_IDLE_HOURS", 8), 1)
+# The middleware enforces the idle limit; the stored session outlives it so someone back
+# the next morning is told why they must log in again, and is then deleted.
+SESSION_COOKIE_AGE = 2 * STAFF_SESSION_IDLE_HOURS * 60 * 60
+MIDDLEWARE += [
+    "newsroom.middleware.StaffSessionIdleMiddleware",
+    # Last: turns a refused login into login_throttle.lockout_response's 429 page.
+    "axes.middleware.AxesMiddleware",
+]
