@@ -119,9 +119,7 @@ def test_the_address_is_the_clients_behind_trusted_proxies(client, settings, sta
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
     for number in range(5):
-        log_in(
-            client, f"user{number}", "guess", address=proxy, HTTP_X_FORWARDED_FOR="192.0.2.50"
-        )
+        log_in(client, f"user{number}", "guess", address=proxy, HTTP_X_FORWARDED_FOR="192.0.2.50")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.50"}
     # A client cannot pick another address by writing its own X-Forwarded-For entries.
     forged = log_in(
