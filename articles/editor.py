@@ -119,7 +119,10 @@ def body_widget():
         @property
         def media(self):
             # After ckeditor.js, before the editor starts: hands uploads the CSRF token.
-            return super().media + Media(js=["articles/editor-csrf.js"])
+            # One list, so the order holds: Media "+" keeps two lists that Django may
+            # interleave with other widgets' scripts, running this one first.
+            editor = super().media
+            return Media(css=editor._css, js=[*editor._js, "articles/editor-csrf.js"])
 
     widget = NewsroomEditorWidget(config_name="newsroom")
     # Uploads go to our own view, never django-ckeditor's csrf-exempt one.

@@ -72,4 +72,3 @@ def test_readers_get_no_session(client):
         assert response.status_code == 200
         assert "sessionid" not in response.cookies
     assert not Session.objects.exists()
-
