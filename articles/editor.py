@@ -134,3 +134,48 @@ def body_widget():
     widget.config["filebrowserBrowseUrl"] = browse_url
     widget.config["filebrowserImageBrowseUrl"] = browse_url
     return widget
+
+
+# What CKEditor 4 needs beyond the admin's Content-Security-Policy, found by running it in
+# Chromium under an enforced policy and reading the violations it reports
+# (tests/browser/test_editor_csp.py). Its toolbar, menus and dialogs are built as HTML
+# with inline event handlers (onclick="CKEDITOR.tools.callFunction(42,this)") and
+# javascript: links, which only 'unsafe-inline' allows (a nonce or hash in the policy
+# would switch 'unsafe-inline' off, and the handlers' numbers change with the plugins);
+# its skin, dialogs and editing frame are styled with <style> elements and style
+# attributes. It needs no eval and nothing from another host. Only the page that shows
+# the editor gets this; what it produces is sanitised on save (sanitize_html).
+EDITOR_POLICY_ADDITIONS = {
+    "script-src": "'unsafe-inline'",
+    "style-src": "'unsafe-inline'",
+}
+
+
+def editor_content_security_policy(policy):
+    """Return ``policy`` (the admin's) with what the editor needs added."""
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    names = [directive.split()[0] for directive in directives]
+    for name, sources in EDITOR_POLICY_ADDITIONS.items():
+        if name in names:
+            index = names.index(name)
+            directives[index] = f"{directives[index]} {sources}"
+        else:
+            directives.append(f"{name} 'self' {sources}")
+    return "; ".join(directives)
+
+
+def allow_editor_on_page(response, form):
+    """Send the editor's policy with ``response`` if ``form`` shows the editor.
+
+    The rest of the admin keeps its stricter policy (newsroom/middleware.py); a form
+    whose body is read-only shows no editor and keeps it too.
+    """
+    from ckeditor.widgets import CKEditorWidget
+
+    from newsroom.middleware import admin_content_security_policy
+
+    if any(isinstance(field.widget, CKEditorWidget) for field in form.fields.values()):
+        response["Content-Security-Policy"] = editor_content_security_policy(
+            admin_content_security_policy()
+        )
+    return response

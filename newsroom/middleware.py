@@ -8,13 +8,18 @@ from django.http import HttpResponseBadRequest
 from django.template.defaultfilters import pluralize
 
 
-def content_security_policy():
-    """Return the site's policy, letting pictures come from MEDIA_URL's host if it has one."""
-    policy = settings.CONTENT_SECURITY_POLICY
+def content_security_policy(policy=None):
+    """Return the site's policy (or ``policy``), letting pictures come from MEDIA_URL's host."""
+    policy = policy or settings.CONTENT_SECURITY_POLICY
     media = urlsplit(settings.MEDIA_URL)
     if media.scheme and media.netloc:
         policy = policy.replace("img-src 'self'", f"img-src 'self' {media.scheme}://{media.netloc}")
     return policy
+
+
+def admin_content_security_policy():
+    """Return the admin's policy, with MEDIA_URL's host allowed for pictures."""
+    return content_security_policy(settings.ADMIN_CONTENT_SECURITY_POLICY)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -33,7 +38,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path.startswith(self.admin_prefix):
-            response.setdefault("Content-Security-Policy", settings.ADMIN_CONTENT_SECURITY_POLICY)
+            response.setdefault("Content-Security-Policy", admin_content_security_policy())
         else:
             response.setdefault("Content-Security-Policy", content_security_policy())
         return response

@@ -406,10 +406,10 @@ MIDDLEWARE += [
     # Last: turns a refused login into login_throttle.lockout_response's 429 page.
     "axes.middleware.AxesMiddleware",
 ]
-# The admin's policy: Django's admin runs no inline script, so it is as strict as the
-# public one, plus data: pictures (the admin's own widget icons). The article form,
-# which runs CKEditor 4, sends the editor's policy instead (articles/editor.py).
+# The admin's policy. Django's admin runs no inline script or style, so it is as strict
+# as the public one; an absolute MEDIA_URL's host is added to img-src as there. The
+# article form, which runs CKEditor 4, loosens it for that page only (articles/editor.py).
 ADMIN_CONTENT_SECURITY_POLICY = os.environ.get("ADMIN_CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
