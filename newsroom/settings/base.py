@@ -257,41 +257,12 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent local news")
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 
-# The rich-text editor is reached only through articles/editor.py (see there).
-CKEDITOR_BASEPATH = STATIC_URL + "ckeditor/ckeditor/"
-CKEDITOR_CONFIGS = {
-    "newsroom": {
-        "toolbar": "Newsroom",
-        "toolbar_Newsroom": [
-            ["Format", "Bold", "Italic", "Strike", "Subscript", "Superscript", "RemoveFormat"],
-            ["NumberedList", "BulletedList", "Blockquote", "HorizontalRule"],
-            ["Link", "Unlink", "Image", "Table"],
-            ["Undo", "Redo", "Source", "Maximize"],
-        ],
-        "format_tags": "p;h2;h3;h4;pre",
-        "height": 420,
-        "width": "100%",
-        # Keep the editor from producing what the sanitiser would strip anyway, so
-        # editors see what readers will see.
-        "allowedContent": (
-            "p h2 h3 h4 pre blockquote ul ol li strong em s sub sup hr br figure figcaption"
-            " code caption thead tbody tfoot tr;"
-            " table th td[colspan,rowspan];"
-            " a[!href,title];"
-            " img[!src,alt,width,height]"
-        ),
-        "removePlugins": "exportpdf,flash,iframe,forms,smiley,scayt,wsc",
-        "extraPlugins": "uploadimage",
-        "filebrowserUploadMethod": "xhr",
-        "versionCheck": False,
-    }
-}
-
 # ckeditor.W001 says CKEditor 4 is end-of-life. The owner chose it; its risk is
 # mitigated rather than ignored: the editor only loads in the staff-only admin, every
-# stored body is re-sanitised with nh3 on save (articles/editor.py), uploads go through
-# our own CSRF-protected, staff-only, image-only view, and public pages carry a strict
-# Content-Security-Policy (newsroom/middleware.py).
+# stored body is re-sanitised with nh3 on save, uploads go through our own
+# CSRF-protected, staff-only, image-only view, and pages carry a Content-Security-Policy
+# (newsroom/middleware.py). The editor's configuration, URLs and policy are in
+# articles/editor.py, the one place that knows about it.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # The policy public pages are served with. No inline script or style and no third
