@@ -224,3 +224,15 @@ def test_the_lockout_page_states_the_limit_and_how_to_get_unlocked(client, locke
     assert "after 5 wrong passwords" in page
     assert "ask an editor to unlock your account" in page
     assert 'href="/admin/login/"' in page
+
+
+def test_a_failure_keeps_no_password_or_csrf_token(client, staff):
+    client.post(
+        LOGIN,
+        {"username": "dana", "password": "hunter2-secret", "csrfmiddlewaretoken": "tok-secret"},
+    )
+    stored = AccessAttempt.objects.get()
+    assert stored.username == "dana"
+    assert "hunter2-secret" not in stored.post_data
+    assert "tok-secret" not in stored.post_data
+    assert "password=********************" in stored.post_data

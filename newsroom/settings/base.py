@@ -362,6 +362,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # No table of every successful login, kept forever with addresses in it; the admin's
 # own history records what staff changed.
 AXES_DISABLE_ACCESS_LOG = True
+# A failure's form data is kept for the admin with these values masked (the password
+# always is): a CSRF token would give away the browser's CSRF secret.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # The access-attempt admin is registered by newsroom/admin.py, with an Unlock action.
 AXES_ENABLE_ADMIN = False
 
