@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import preview, revisions
+from . import editor, preview, revisions
 from .forms import ArticleAdminForm, ArticleAuthorForm, ImageForm
 from .models import (
     Article,
@@ -387,7 +387,8 @@ class ArticleAdmin(admin.ModelAdmin):
             context["share_url"] = request.build_absolute_uri(preview.share_path(obj))
             context["share_hours"] = preview.link_hours()
             context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        return editor.allow_editor_on_page(response, context["adminform"].form)
 
     # --- Actions ---------------------------------------------------------------------
     # Each in one transaction: a status change is never stored without its revisions.

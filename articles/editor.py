@@ -1,8 +1,12 @@
 """The one seam between Newsroom and its rich-text editor.
 
-Everything that knows about CKEditor lives here: the admin asks ``body_widget()`` for
-the editor and every stored body goes through ``sanitize_html()``. Swapping the editor
-means changing this module and nothing else.
+Everything that knows about CKEditor starts here: its configuration (``EDITOR_CONFIG``),
+the widget the admin asks ``body_widget()`` for, the editor's URLs (``urls()``, mounted by
+newsroom/urls.py, served by admin_views.py), the Content-Security-Policy of the page that
+runs it (``allow_editor_on_page()``), and ``sanitize_html()``, which every stored body
+goes through. Its scripts and the picture library's template are static/articles/editor-*
+and templates/articles/editor_image_browser.html. Swapping the editor means changing
+these and nothing else.
 
 CKEditor 4 is end-of-life, so nothing it produces is trusted: the allow-list below is
 what a reader's browser can ever receive, whatever the editor (or a forged POST) sends.
@@ -107,21 +111,66 @@ def replace_body_images(body, replacement):
     return _IMG.sub(swap, body)
 
 
+# CKEditor's configuration: what django-ckeditor would read from CKEDITOR_CONFIGS.
+EDITOR_CONFIG = {
+    "toolbar": "Newsroom",
+    "toolbar_Newsroom": [
+        ["Format", "Bold", "Italic", "Strike", "Subscript", "Superscript", "RemoveFormat"],
+        ["NumberedList", "BulletedList", "Blockquote", "HorizontalRule"],
+        ["Link", "Unlink", "Image", "Table"],
+        ["Undo", "Redo", "Source", "Maximize"],
+    ],
+    "format_tags": "p;h2;h3;h4;pre",
+    "height": 420,
+    "width": "100%",
+    # Keep the editor from producing what the sanitiser would strip anyway, so editors
+    # see what readers will see.
+    "allowedContent": (
+        "p h2 h3 h4 pre blockquote ul ol li strong em s sub sup hr br figure figcaption"
+        " code caption thead tbody tfoot tr;"
+        " table th td[colspan,rowspan];"
+        " a[!href,title];"
+        " img[!src,alt,width,height]"
+    ),
+    "removePlugins": "exportpdf,flash,iframe,forms,smiley,scayt,wsc",
+    "extraPlugins": "uploadimage",
+    "filebrowserUploadMethod": "xhr",
+    "versionCheck": False,
+}
+
+
 def body_widget():
     """Return the form widget editors write article bodies in."""
     # Imported here, so that only code building the admin's article form imports the
     # editor's package.
-    from ckeditor.widgets import CKEditorWidget
+    from ckeditor.widgets import CKEditorWidget, Script
     from django.forms.widgets import Media
     from django.urls import reverse_lazy
 
     class NewsroomEditorWidget(CKEditorWidget):
         @property
         def media(self):
-            # After ckeditor.js, before the editor starts: hands uploads the CSRF token.
-            return super().media + Media(js=["articles/editor-csrf.js"])
+            # django-ckeditor's files, with CKEditor's base path given outright (left to
+            # itself it asks static() for a folder, which the production manifest cannot
+            # name), then editor-csrf.js, which hands uploads the CSRF token. One list,
+            # so Django keeps the order: it must run after ckeditor.js.
+            base_path = settings.STATIC_URL + "ckeditor/ckeditor/"
+            return Media(
+                css={"all": ["ckeditor/ckeditor.css"]},
+                js=[
+                    Script(
+                        "ckeditor/ckeditor-init.js",
+                        id="ckeditor-init-script",
+                        **{"data-ckeditor-basepath": base_path},
+                    ),
+                    "ckeditor/ckeditor/ckeditor.js",
+                    "ckeditor/fixups.js",
+                    "articles/editor-csrf.js",
+                ],
+            )
 
-    widget = NewsroomEditorWidget(config_name="newsroom")
+    widget = NewsroomEditorWidget()
+    widget.config.update(EDITOR_CONFIG)
     # Uploads go to our own view, never django-ckeditor's csrf-exempt one.
     upload_url = reverse_lazy("editor-image-upload")
     widget.config["filebrowserUploadUrl"] = upload_url
@@ -131,3 +180,63 @@ def body_widget():
     widget.config["filebrowserBrowseUrl"] = browse_url
     widget.config["filebrowserImageBrowseUrl"] = browse_url
     return widget
+
+
+def urls():
+    """Return the editor's own URLs (upload, picture library), to mount under /admin/editor/.
+
+    Django-ckeditor's URLs are never mounted: these views replace them (admin_views.py).
+    """
+    from django.urls import path
+
+    from .admin_views import editor_image_browser, editor_image_upload
+
+    return [
+        path("upload/", editor_image_upload, name="editor-image-upload"),
+        path("images/", editor_image_browser, name="editor-image-browser"),
+    ]
+
+
+# What CKEditor 4 needs beyond the admin's Content-Security-Policy, found by running it in
+# Chromium under an enforced policy and reading the violations it reports
+# (tests/browser/test_editor_csp.py). Its toolbar, menus and dialogs are built as HTML
+# with inline event handlers (onclick="CKEDITOR.tools.callFunction(42,this)") and
+# javascript: links, which only 'unsafe-inline' allows (a nonce or hash in the policy
+# would switch 'unsafe-inline' off, and the handlers' numbers change with the plugins);
+# its skin, dialogs and editing frame are styled with <style> elements and style
+# attributes. It needs no eval and nothing from another host. Only the page that shows
+# the editor gets this; what it produces is sanitised on save (sanitize_html).
+EDITOR_POLICY_ADDITIONS = {
+    "script-src": "'unsafe-inline'",
+    "style-src": "'unsafe-inline'",
+}
+
+
+def editor_content_security_policy(policy):
+    """Return ``policy`` (the admin's) with what the editor needs added."""
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    names = [directive.split()[0] for directive in directives]
+    for name, sources in EDITOR_POLICY_ADDITIONS.items():
+        if name in names:
+            index = names.index(name)
+            directives[index] = f"{directives[index]} {sources}"
+        else:
+            directives.append(f"{name} 'self' {sources}")
+    return "; ".join(directives)
+
+
+def allow_editor_on_page(response, form):
+    """Send the editor's policy with ``response`` if ``form`` shows the editor.
+
+    The rest of the admin keeps its stricter policy (newsroom/middleware.py); a form
+    whose body is read-only shows no editor and keeps it too.
+    """
+    from ckeditor.widgets import CKEditorWidget
+
+    from newsroom.middleware import admin_content_security_policy
+
+    if any(isinstance(field.widget, CKEditorWidget) for field in form.fields.values()):
+        response["Content-Security-Policy"] = editor_content_security_policy(
+            admin_content_security_policy()
+        )
+    return response

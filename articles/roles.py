@@ -21,11 +21,13 @@ DEMO_REPORTER_PASSWORD = "newsroom-reporter"  # noqa: S105 - printed for the loc
 
 
 # What each group may do: every permission of an app (None) or the codenames listed.
-# Editors also moderate comments; nothing else is imported from the comments app.
+# Editors also moderate comments and unlock logins; nothing is imported from those apps.
 ROLES = {
     EDITORS: {
         "articles": None,
         "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
+        # django-axes' failed-login records: deleting them unlocks a login (newsroom/admin.py).
+        "axes": ("view_accessattempt", "delete_accessattempt"),
     },
     REPORTERS: {
         "articles": (

@@ -1,6 +1,5 @@
 """What happens on "Post Comment": one function, called by the view and by the tests."""
 
-import ipaddress
 import logging
 import math
 from dataclasses import dataclass, field
@@ -11,6 +10,8 @@ from django.core.mail import mail_managers, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from newsroom.client_ip import client_ip
 
 from .forms import CommentForm
 from .models import Comment
@@ -36,30 +37,6 @@ class Outcome:
     @property
     def ok(self):
         return self.comment is not None
-
-
-def client_ip(request):
-    """Return the client's IP address.
-
-    REMOTE_ADDR is the peer that connected, which a client cannot forge. Behind
-    TRUSTED_PROXY_COUNT proxies, each appended the address it saw to X-Forwarded-For, so
-    the entry that many places from the end is the one the outermost trusted proxy
-    saw; anything before it was written by the client and is ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.TRUSTED_PROXY_COUNT
-    if trusted:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if forwarded:
-            remote = forwarded[-min(trusted, len(forwarded))]
-    try:
-        return str(ipaddress.ip_address(remote))
-    except ValueError:
-        return None
 
 
 def _serialise_posts(ip_address, email):

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
 class NewsroomConfig(AppConfig):
-    """The project's own app: the page cache's command and its deploy hook."""
+    """The project's own app: the page cache's command and deploy hook, the admin door."""
 
     name = "newsroom"
     verbose_name = "Newsroom"
@@ -12,6 +13,10 @@ class NewsroomConfig(AppConfig):
         # A deploy runs migrate; its templates and code may render pages differently,
         # so no page cached before it may be served after it.
         post_migrate.connect(start_new_page_generation, sender=self)
+        # The idle clock of a staff session starts at login (middleware.StaffSessionIdleMiddleware).
+        from .middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock)
 
 
 def start_new_page_generation(sender, **kwargs):

@@ -1,24 +1,34 @@
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponseBadRequest
+from django.template.defaultfilters import pluralize
 
 
-def content_security_policy():
-    """Return the site's policy, letting pictures come from MEDIA_URL's host if it has one."""
-    policy = settings.CONTENT_SECURITY_POLICY
+def content_security_policy(policy=None):
+    """Return the site's policy (or ``policy``), letting pictures come from MEDIA_URL's host."""
+    policy = policy or settings.CONTENT_SECURITY_POLICY
     media = urlsplit(settings.MEDIA_URL)
     if media.scheme and media.netloc:
         policy = policy.replace("img-src 'self'", f"img-src 'self' {media.scheme}://{media.netloc}")
     return policy
 
 
-class ContentSecurityPolicyMiddleware:
-    """Send the site's Content-Security-Policy on every page outside the admin.
+def admin_content_security_policy():
+    """Return the admin's policy, with MEDIA_URL's host allowed for pictures."""
+    return content_security_policy(settings.ADMIN_CONTENT_SECURITY_POLICY)
 
-    The admin is left alone because CKEditor 4 needs inline script and style to run;
-    the editor is staff-only, and what it produces is sanitised before any reader sees
-    it, so a strict policy on public pages is what keeps a stray payload inert.
+
+class ContentSecurityPolicyMiddleware:
+    """Send a Content-Security-Policy on every response that has none of its own.
+
+    Public pages get CONTENT_SECURITY_POLICY; the admin gets ADMIN_CONTENT_SECURITY_POLICY,
+    which differs only where Django's admin needs it. The one page that runs the rich-text
+    editor sets the editor's own, looser policy itself (articles/editor.py), so the rest
+    of the admin keeps the strict one.
     """
 
     def __init__(self, get_response):
@@ -27,7 +37,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(self.admin_prefix):
+        if request.path.startswith(self.admin_prefix):
+            response.setdefault("Content-Security-Policy", admin_content_security_policy())
+        else:
             response.setdefault("Content-Security-Policy", content_security_policy())
         return response
 
@@ -47,3 +59,52 @@ class RejectNulBytesMiddleware:
         if "\x00" in request.path or any("\x00" in part for part in query):
             return HttpResponseBadRequest("Addresses may not contain NUL characters.")
         return self.get_response(request)
+
+
+LAST_SEEN_KEY = "staff_last_seen"
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """Stamp a new login's session, so its first request writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+class StaffSessionIdleMiddleware:
+    """Log a staff session out after STAFF_SESSION_IDLE_HOURS without a request.
+
+    The session records when it was last seen; a request after the idle limit logs it
+    out (the admin then asks for the password, with a message saying why), and an active
+    session is extended. Writing the session on every request would be a database write
+    per admin click, so the time is refreshed only when it is REFRESH_SECONDS old, and an
+    idle session ends within that much of the limit. Requests without a session cookie
+    (every reader) are passed through untouched, so no session is ever made for them.
+    """
+
+    REFRESH_SECONDS = 5 * 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            self.check_idle(request)
+        return self.get_response(request)
+
+    def check_idle(self, request):
+        session = request.session
+        if SESSION_KEY not in session:
+            return
+        now = int(time.time())
+        last_seen = session.get(LAST_SEEN_KEY)
+        idle_limit = settings.STAFF_SESSION_IDLE_HOURS * 60 * 60
+        if last_seen is not None and now - last_seen > idle_limit:
+            logout(request)
+            hours = settings.STAFF_SESSION_IDLE_HOURS
+            messages.info(
+                request,
+                f"You were logged out after {hours} hour{pluralize(hours)} without activity. "
+                "Please log in again.",
+            )
+        elif last_seen is None or now - last_seen >= self.REFRESH_SECONDS:
+            session[LAST_SEEN_KEY] = now

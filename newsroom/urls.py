@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from articles import sitemaps
-from articles.admin_views import editor_image_browser, editor_image_upload
+from articles import editor, sitemaps
 from newsroom.pagecache import cache_public_page
 from newsroom.views import favicon, robots_txt
 
@@ -13,9 +12,9 @@ admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
 
 urlpatterns = [
-    # Before admin.site.urls so the admin's catch-all does not swallow it.
-    path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
-    path("admin/editor/images/", editor_image_browser, name="editor-image-browser"),
+    # The rich-text editor's upload and picture library; before admin.site.urls so the
+    # admin's catch-all does not swallow them.
+    path("admin/editor/", include(editor.urls())),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),

@@ -4,6 +4,7 @@ Only ``dev``, ``test`` and ``prod`` are meant to be named in ``DJANGO_SETTINGS_M
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -256,41 +257,12 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent local news")
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 
-# The rich-text editor is reached only through articles/editor.py (see there).
-CKEDITOR_BASEPATH = STATIC_URL + "ckeditor/ckeditor/"
-CKEDITOR_CONFIGS = {
-    "newsroom": {
-        "toolbar": "Newsroom",
-        "toolbar_Newsroom": [
-            ["Format", "Bold", "Italic", "Strike", "Subscript", "Superscript", "RemoveFormat"],
-            ["NumberedList", "BulletedList", "Blockquote", "HorizontalRule"],
-            ["Link", "Unlink", "Image", "Table"],
-            ["Undo", "Redo", "Source", "Maximize"],
-        ],
-        "format_tags": "p;h2;h3;h4;pre",
-        "height": 420,
-        "width": "100%",
-        # Keep the editor from producing what the sanitiser would strip anyway, so
-        # editors see what readers will see.
-        "allowedContent": (
-            "p h2 h3 h4 pre blockquote ul ol li strong em s sub sup hr br figure figcaption"
-            " code caption thead tbody tfoot tr;"
-            " table th td[colspan,rowspan];"
-            " a[!href,title];"
-            " img[!src,alt,width,height]"
-        ),
-        "removePlugins": "exportpdf,flash,iframe,forms,smiley,scayt,wsc",
-        "extraPlugins": "uploadimage",
-        "filebrowserUploadMethod": "xhr",
-        "versionCheck": False,
-    }
-}
-
 # ckeditor.W001 says CKEditor 4 is end-of-life. The owner chose it; its risk is
 # mitigated rather than ignored: the editor only loads in the staff-only admin, every
-# stored body is re-sanitised with nh3 on save (articles/editor.py), uploads go through
-# our own CSRF-protected, staff-only, image-only view, and public pages carry a strict
-# Content-Security-Policy (newsroom/middleware.py).
+# stored body is re-sanitised with nh3 on save, uploads go through our own
+# CSRF-protected, staff-only, image-only view, and pages carry a Content-Security-Policy
+# (newsroom/middleware.py). The editor's configuration, URLs and policy are in
+# articles/editor.py, the one place that knows about it.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # The policy public pages are served with. No inline script or style and no third
@@ -363,3 +335,55 @@ FILE_UPLOAD_HANDLERS = [
 # --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
 # How long a signed preview share link works for someone without an account.
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
+# --- The admin door (login throttle, staff sessions, the admin's CSP) --------------------
+# Failed logins are counted by django-axes in its own tables (newsroom/login_throttle.py):
+# after LOGIN_FAILURE_LIMIT failures for a username, or from an address, within
+# LOGIN_LOCKOUT_MINUTES of each other, further logins for it are refused with 429 before
+# any password is hashed, until that long after the last failure. The database handler
+# works on SQLite and PostgreSQL alike and needs no shared cache: the default file cache
+# has no atomic counters, and editors unlock people by deleting rows in the admin.
+INSTALLED_APPS += ["axes"]
+# First, so a locked-out login never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = max(env_int("LOGIN_FAILURE_LIMIT", 5), 1)
+AXES_COOLOFF_TIME = timedelta(minutes=max(env_int("LOGIN_LOCKOUT_MINUTES", 15), 1))
+# Either count locks: one address guessing many usernames, or many addresses one username.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_HANDLER = "newsroom.login_throttle.LoginAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being written down, so the wait the page
+# announces holds, and a flood of them costs reads only.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No table of every successful login, kept forever with addresses in it; the admin's
+# own history records what staff changed.
+AXES_DISABLE_ACCESS_LOG = True
+# A failure's form data is kept for the admin with these values masked (the password
+# always is): a CSRF token would give away the browser's CSRF secret.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# The access-attempt admin is registered by newsroom/admin.py, with an Unlock action.
+AXES_ENABLE_ADMIN = False
+
+# A staff session ends after STAFF_SESSION_IDLE_HOURS without a request; each request
+# extends it, written at most every few minutes (newsroom.middleware.StaffSessionIdleMiddleware).
+# Readers have no session at all: the page cache depends on it.
+STAFF_SESSION_IDLE_HOURS = max(env_int("STAFF_SESSION_IDLE_HOURS", 8), 1)
+# The middleware enforces the idle limit; the stored session outlives it so someone back
+# the next morning is told why they must log in again, and is then deleted.
+SESSION_COOKIE_AGE = 2 * STAFF_SESSION_IDLE_HOURS * 60 * 60
+MIDDLEWARE += [
+    "newsroom.middleware.StaffSessionIdleMiddleware",
+    # Last: turns a refused login into login_throttle.lockout_response's 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+# The admin's policy. Django's admin runs no inline script or style, so it is as strict
+# as the public one; an absolute MEDIA_URL's host is added to img-src as there. The
+# article form, which runs CKEditor 4, loosens it for that page only (articles/editor.py).
+ADMIN_CONTENT_SECURITY_POLICY = os.environ.get("ADMIN_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)

@@ -1,5 +1,7 @@
 /* Send Django's CSRF token with CKEditor's uploads (drag, paste and the image dialog).
-   Loaded only in the admin, after ckeditor.js and before any editor starts. */
+   Loaded only in the admin, after ckeditor.js and before any editor starts. Set on the
+   shared defaults every editor's config is copied from: a value set on one editor at
+   "instanceCreated" is lost when CKEditor loads that editor's config afterwards. */
 (function () {
   "use strict";
   function csrfToken() {
@@ -9,8 +11,6 @@
     return field ? field.value : "";
   }
   if (window.CKEDITOR) {
-    window.CKEDITOR.on("instanceCreated", function (event) {
-      event.editor.config.fileTools_requestHeaders = { "X-CSRFToken": csrfToken() };
-    });
+    window.CKEDITOR.config.fileTools_requestHeaders = { "X-CSRFToken": csrfToken() };
   }
 })();

@@ -12,7 +12,7 @@ from PIL import Image as PILImage
 from articles.demo_content import DEMO_STORIES
 from articles.management.commands.import_text import Command as ImportTextCommand
 from articles.models import Article, Image, Tag
-from tests.factories import make_article, make_picture_bytes, make_tag, make_user
+from tests.factories import log_in, make_article, make_picture_bytes, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_load_demo_with_demo_accounts_creates_an_editor_who_can_log_in(client):
     assert editor.get_full_name() == "Demo Editor"
     assert editor.groups.filter(name="Editors").exists()
     assert editor.has_perm("articles.change_article")
-    assert client.login(username="editor", password="newsroom-editor")
+    assert log_in(client, "editor", "newsroom-editor")
     assert "Demo editor: username editor, password newsroom-editor" in output
     assert "Admin: http://example.test:9000/admin/" in output
     for article in Article.objects.all():
@@ -151,7 +151,7 @@ def test_load_demo_with_demo_accounts_creates_a_reporter_who_cannot_publish(clie
     assert reporter.has_perm("articles.add_article")
     assert not reporter.has_perm("articles.publish_article")
     assert "Demo reporter: username reporter, password newsroom-reporter" in output
-    assert client.login(username="reporter", password="newsroom-reporter")
+    assert log_in(client, "reporter", "newsroom-reporter")
 
 
 def test_load_demo_resets_the_demo_password_each_run(client):
@@ -161,7 +161,7 @@ def test_load_demo_resets_the_demo_password_each_run(client):
     editor.save()
     run("load_demo", demo_accounts=True)
     assert get_user_model().objects.filter(username="editor").count() == 1
-    assert client.login(username="editor", password="newsroom-editor")
+    assert log_in(client, "editor", "newsroom-editor")
 
 
 def test_load_demo_refuses_demo_accounts_outside_demo_mode(settings):

@@ -1,5 +1,7 @@
 """The picture library: renditions, markup, uploads, refusals, credits (issue 4)."""
 
+import base64
+import hashlib
 import io
 import os
 import re
@@ -476,8 +478,12 @@ def test_editor_form_upload_answers_with_a_callback_for_digits(admin_client):
     response = admin_client.post(url, {"upload": make_upload(name="quay.jpg")})
     image = Image.objects.get()
     assert response.status_code == 200
-    assert response.content.decode() == (
-        f'<script>window.parent.CKEDITOR.tools.callFunction(12, "{image.file.url}", "");</script>'
+    script = f'window.parent.CKEDITOR.tools.callFunction(12, "{image.file.url}", "");'
+    assert response.content.decode() == f"<script>{script}</script>"
+    # The admin's policy allows no inline script: this answer allows its own, by hash.
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert response["Content-Security-Policy"] == (
+        f"default-src 'none'; script-src 'sha256-{digest}'"
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.roles import ensure_demo_reporter
-from tests.factories import inline_management_data, make_article, make_staff
+from tests.factories import inline_management_data, log_in, make_article, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +276,6 @@ def test_demo_reporter_can_log_in_and_write(client):
     user, password = ensure_demo_reporter()
     again, _ = ensure_demo_reporter()
     assert again == user
-    assert client.login(username="reporter", password=password)
+    assert log_in(client, "reporter", password)
     assert client.get(reverse("admin:articles_article_add")).status_code == 200
     assert not user.has_perm("articles.publish_article")

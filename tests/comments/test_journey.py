@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from tests.comments.helpers import form_data
-from tests.factories import make_article, make_user
+from tests.factories import log_in, make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_reader_waits_editor_approves_and_the_next_comment_appears_at_once(clien
     editor = make_user(username="editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     desk = Client()
-    assert desk.login(username="editor", password="correct horse battery staple")
+    assert log_in(desk, "editor", "correct horse battery staple")
     index = desk.get(reverse("admin:index")).content.decode()
     assert "<strong>1</strong> comment awaiting moderation" in index
     queue = desk.get(reverse("admin:comments_comment_changelist"))
