@@ -1,7 +1,9 @@
+import codecs
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 
 
 def content_security_policy():
@@ -47,3 +49,50 @@ class RejectNulBytesMiddleware:
         if "\x00" in request.path or any("\x00" in part for part in query):
             return HttpResponseBadRequest("Addresses may not contain NUL characters.")
         return self.get_response(request)
+
+
+# Bodies Django parses into request.POST; it reads them only as UTF-8.
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# Charsets a UTF-8 reader reads correctly: UTF-8 under any of its names, and ASCII.
+UTF8_READABLE = {"utf-8", "ascii"}
+
+
+class RefuseUnreadableFormsMiddleware:
+    """Answer 400, with a page that says why, to a form sent in a charset other than UTF-8.
+
+    Django refuses a urlencoded body that declares another charset by raising
+    ``BadRequest`` when something first reads ``request.POST``: the CSRF check does, and
+    so do its error pages, which check CSRF again and fail again, so the reader got an
+    empty 500. A multipart body in another charset would be decoded into garbage, and
+    one in a charset Python does not know is silently read as UTF-8. Every browser sends
+    our UTF-8 pages' forms as UTF-8, so any other declaration is refused here, before
+    anything reads the body. UTF-8 under another of its names ("UTF8") is let through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset")
+        if charset is None or request.content_type not in FORM_CONTENT_TYPES:
+            return self.get_response(request)
+        try:
+            readable = codecs.lookup(charset).name in UTF8_READABLE
+        except LookupError:
+            readable = False
+        if readable:
+            # Django compares the name itself with "utf-8", so give it that name.
+            request.encoding = "utf-8"
+            return self.get_response(request)
+        return render(
+            request,
+            "400.html",
+            {
+                "reason": (
+                    f"The form was sent in the character set “{charset[:40]}”, which this "
+                    "site does not read. Please send it again from an up-to-date browser, "
+                    "which sends forms as UTF-8."
+                )
+            },
+            status=400,
+        )

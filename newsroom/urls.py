@@ -8,6 +8,10 @@ from articles.admin_views import editor_image_browser, editor_image_upload
 from newsroom.pagecache import cache_public_page
 from newsroom.views import favicon, robots_txt
 
+# Error pages that never read the request body again (see newsroom/views.py).
+handler400 = "newsroom.views.bad_request"
+handler500 = "newsroom.views.server_error"
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"

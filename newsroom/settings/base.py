@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.pagecache.InvalidateOnStaffWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads request.GET or request.POST (CSRF above all): see the class.
+    "newsroom.middleware.RefuseUnreadableFormsMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Response headers only: above the page cache, so cached pages get them too.
