@@ -6,9 +6,21 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
         from newsroom import pagecache
 
-        from . import views
+        from . import moderation, views
+
+        # The impersonation check keeps the staff's names in the cache; a changed
+        # account empties it. Cache upkeep, not domain logic, hence a signal.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                moderation.forget_staff_names,
+                sender=get_user_model(),
+                dispatch_uid=f"comments.forget_staff_names.{signal is post_save}",
+            )
 
         # What differs per reader on a cached article page: the reply form's saved name,
         # email, website and tick, and its signed key (see views.form_prefill).

@@ -365,3 +365,13 @@ FILE_UPLOAD_HANDLERS = [
 # --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
 # How long a signed preview share link works for someone without an account.
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
+# --- Comments: impersonation and defacement (comments/text.py, comments/moderation.py) ---
+# Names a commenter cannot take without a moderator's look, compared as they read
+# (lookalike letters, case, accents and invisible characters ignored). SITE_NAME and
+# every staff member's username and full name are added to these without listing them.
+COMMENTS_RESERVED_NAMES = env_list(
+    "COMMENTS_RESERVED_NAMES", ["admin", "administrator", "editor", "moderator", "staff"]
+)
+# Combining marks one character may carry: taller stacks are cut to this many, and a
+# comment with a stack this tall waits for moderation.
+COMMENTS_MAX_COMBINING_MARKS = max(env_int("COMMENTS_MAX_COMBINING_MARKS", 4), 1)
