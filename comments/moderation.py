@@ -7,6 +7,7 @@ characters, styled or full-width letters and case do not hide a word, and lookal
 letters from other scripts do not hide a name.
 """
 
+import logging
 import re
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from .models import Comment
 from .text import as_read, reading_key, tallest_stack
+
+logger = logging.getLogger(__name__)
 
 # http(s):// addresses, and bare www. ones, which urlize also turns into links.
 LINK_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)")
@@ -62,26 +65,48 @@ STAFF_NAMES_CACHE_SECONDS = 60 * 60
 
 
 def staff_name_keys():
-    """Return the reading keys of every staff account's username and full name."""
-    keys = cache.get(STAFF_NAMES_CACHE_KEY)
+    """Return the reading keys of every staff account's username and full name.
+
+    A cache that cannot be reached costs a query, never the post.
+    """
+    try:
+        keys = cache.get(STAFF_NAMES_CACHE_KEY)
+    except Exception:
+        logger.exception("The cache cannot be reached; reading the staff's names.")
+        return _read_staff_name_keys()
     if keys is None:
-        user_model = get_user_model()
-        accounts = user_model.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
-        keys = set()
-        for username, first_name, last_name in accounts.values_list(
-            user_model.USERNAME_FIELD, "first_name", "last_name"
-        ):
-            keys.update(reading_key(value) for value in (username, f"{first_name} {last_name}"))
-        keys.discard("")
-        cache.set(STAFF_NAMES_CACHE_KEY, keys, STAFF_NAMES_CACHE_SECONDS)
+        keys = _read_staff_name_keys()
+        try:
+            cache.set(STAFF_NAMES_CACHE_KEY, keys, STAFF_NAMES_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Could not keep the staff's names in the cache.")
+    return keys
+
+
+def _read_staff_name_keys():
+    user_model = get_user_model()
+    accounts = user_model.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+    keys = set()
+    for username, first_name, last_name in accounts.values_list(
+        user_model.USERNAME_FIELD, "first_name", "last_name"
+    ):
+        keys.update(reading_key(value) for value in (username, f"{first_name} {last_name}"))
+    keys.discard("")
     return keys
 
 
 def forget_staff_names(sender, instance=None, update_fields=None, **kwargs):
-    """Empty the cached staff names when a user changes (a login changes nothing here)."""
+    """Empty the cached staff names when a user changes (a login changes nothing here).
+
+    A cache that cannot be reached must not stop the save: the names it holds then
+    expire within STAFF_NAMES_CACHE_SECONDS.
+    """
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    cache.delete(STAFF_NAMES_CACHE_KEY)
+    try:
+        cache.delete(STAFF_NAMES_CACHE_KEY)
+    except Exception:
+        logger.exception("Could not forget the staff's names kept in the cache.")
 
 
 def _reads_as(key, phrase):

@@ -57,6 +57,10 @@ FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"
 UTF8_READABLE = {"utf-8", "ascii"}
 
 
+def _printable(value):
+    return "".join(character if character.isprintable() else "?" for character in value)
+
+
 class RefuseUnreadableFormsMiddleware:
     """Answer 400, with a page that says why, to a form sent in a charset other than UTF-8.
 
@@ -74,11 +78,16 @@ class RefuseUnreadableFormsMiddleware:
 
     def __call__(self, request):
         charset = request.content_params.get("charset")
-        if charset is None or request.content_type not in FORM_CONTENT_TYPES:
+        # Django parses a form body only for POST (into request.POST).
+        if (
+            charset is None
+            or request.method != "POST"
+            or request.content_type not in FORM_CONTENT_TYPES
+        ):
             return self.get_response(request)
         try:
             readable = codecs.lookup(charset).name in UTF8_READABLE
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL in the name
             readable = False
         if readable:
             # Django compares the name itself with "utf-8", so give it that name.
@@ -89,9 +98,9 @@ class RefuseUnreadableFormsMiddleware:
             "400.html",
             {
                 "reason": (
-                    f"The form was sent in the character set “{charset[:40]}”, which this "
-                    "site does not read. Please send it again from an up-to-date browser, "
-                    "which sends forms as UTF-8."
+                    f"The form was sent in the character set “{_printable(charset[:40])}”, "
+                    "which this site does not read. Please send it again from an "
+                    "up-to-date browser, which sends forms as UTF-8."
                 )
             },
             status=400,

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # An unmasked CSRF secret is a valid token, as the cookie every visitor carries.
 CSRF_SECRET = "a" * 32
-REFUSED_CHARSETS = ["latin-1", "ISO-8859-1", "windows-1252", "utf-16", "utf-32", "nonexistent"]
+REFUSED_CHARSETS = ["latin-1", "ISO-8859-1", "windows-1252", "utf-16", "utf-32", "nonexistent", "é"]
 
 
 @pytest.fixture
@@ -141,3 +141,13 @@ def test_a_body_django_refuses_after_csrf_gets_the_400_page_not_an_empty_500(vis
     assert response.status_code == 400
     assert "The request could not be read" in response.content.decode()
     assert Comment.objects.count() == 0
+
+
+def test_a_form_content_type_on_a_get_is_left_alone(visitor):
+    # Only a POST's body is parsed as a form; a GET's query string is read as always.
+    response = visitor.get(
+        "/search/",
+        {"q": "harbour"},
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert response.status_code == 200

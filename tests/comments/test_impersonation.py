@@ -206,3 +206,19 @@ def test_skeletons_follow_uts39_for_the_usual_lookalikes():
     assert skeleton("rn") == skeleton("m")
     assert skeleton("\u0434") != skeleton("d")
     assert reading_key("\u0410dmin") == reading_key("admin") != reading_key("adam")
+
+
+def test_an_unreachable_cache_costs_a_query_not_the_post(client, rita, settings):
+    # Nothing listens on this port (the helper's own range): the cache is down.
+    down = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:8719/7",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    settings.CACHES = {"default": down, "pagecache_meta": down}
+    article = make_article()
+    assert _post_as_known_author(client, article, "Rita Reporter").status == "pending"
+    # Saving a user (which empties the cached names) still works.
+    rita.last_name = "Renamed"
+    rita.save()
+    assert _post_as_known_author(client, article, "Rita Renamed").status == "pending"
