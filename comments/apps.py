@@ -15,12 +15,13 @@ class CommentsConfig(AppConfig):
 
         # The impersonation check keeps the staff's names in the cache; a changed
         # account empties it. Cache upkeep, not domain logic, hence a signal.
-        for signal in (post_save, post_delete):
-            signal.connect(
-                moderation.forget_staff_names,
-                sender=get_user_model(),
-                dispatch_uid=f"comments.forget_staff_names.{signal is post_save}",
-            )
+        user_model = get_user_model()
+        post_save.connect(
+            moderation.forget_staff_names, sender=user_model, dispatch_uid="comments.staff.save"
+        )
+        post_delete.connect(
+            moderation.forget_staff_names, sender=user_model, dispatch_uid="comments.staff.delete"
+        )
 
         # What differs per reader on a cached article page: the reply form's saved name,
         # email, website and tick, and its signed key (see views.form_prefill).
