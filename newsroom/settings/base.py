@@ -78,8 +78,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.pagecache.InvalidateOnStaffWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads request.GET or request.POST (CSRF above all): see the class.
-    "newsroom.middleware.RefuseUnreadableFormsMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Response headers only: above the page cache, so cached pages get them too.
@@ -365,10 +363,17 @@ FILE_UPLOAD_HANDLERS = [
 # --- Newsdesk (roles, review, preview, revisions, corrections) ---------------------------
 # How long a signed preview share link works for someone without an account.
 PREVIEW_LINK_HOURS = env_int("PREVIEW_LINK_HOURS", 48)
-# --- Comments: impersonation and defacement (comments/text.py, comments/moderation.py) ---
-# Names a commenter cannot take without a moderator's look, compared as they read
-# (lookalike letters, case, accents and invisible characters ignored). SITE_NAME and
-# every staff member's username and full name are added to these without listing them.
+# --- Bad input: unreadable requests, comments that impersonate or deface ---------------
+# A form sent in a charset other than UTF-8 gets a 400 page saying so, before anything
+# reads request.GET or request.POST (the CSRF check above all): see the class.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("newsroom.middleware.RejectNulBytesMiddleware"),
+    "newsroom.middleware.RefuseUnreadableFormsMiddleware",
+)
+# Comments (comments/text.py, comments/moderation.py): names a commenter cannot take
+# without a moderator's look, compared as they read (lookalike letters, case, accents
+# and invisible characters ignored). SITE_NAME and every staff member's username and
+# full name are added to these without listing them.
 COMMENTS_RESERVED_NAMES = env_list(
     "COMMENTS_RESERVED_NAMES", ["admin", "administrator", "editor", "moderator", "staff"]
 )
