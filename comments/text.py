@@ -44,20 +44,27 @@ def is_stacking_mark(character):
     return unicodedata.category(character) in {"Mn", "Me"}
 
 
+# Format characters and combining marks are neither word characters (letters and
+# digits of any script) nor spaces nor ASCII, so only runs of what is left need a look
+# at each character: a page of Cyrillic or Chinese costs one scan by the regular
+# expression engine, not a Python loop over every letter.
+SUSPECTS = re.compile(r"[^\w\s\x00-\x7f]+")
+
+
 def remove_invisible(value, keep=frozenset()):
     """Return ``value`` without format characters (category Cf), except those in ``keep``."""
-    return "".join(c for c in value if c in keep or not is_invisible(c))
+
+    def without_invisible(run):
+        return "".join(c for c in run.group() if c in keep or not is_invisible(c))
+
+    return SUSPECTS.sub(without_invisible, value)
 
 
-def cap_stacked_marks(value, cap):
-    """Return ``value`` with at most ``cap`` combining marks on any one character.
-
-    Invisible characters between the marks do not start a new stack: a joiner between
-    each mark would otherwise let a stack grow without end.
-    """
+def _capped_run(run, cap):
+    # A run starts after a letter, space or ASCII character: a new stack.
     kept = []
     stacked = 0
-    for character in value:
+    for character in run:
         if is_stacking_mark(character):
             stacked += 1
             if stacked > cap:
@@ -68,16 +75,29 @@ def cap_stacked_marks(value, cap):
     return "".join(kept)
 
 
-def tallest_stack(value):
-    """Return the largest number of combining marks carried by one character."""
+def cap_stacked_marks(value, cap):
+    """Return ``value`` with at most ``cap`` combining marks on any one character.
+
+    Invisible characters between the marks do not start a new stack: a joiner between
+    each mark would otherwise let a stack grow without end.
+    """
+    return SUSPECTS.sub(lambda run: _capped_run(run.group(), cap), value)
+
+
+def _tallest_in_run(run):
     tallest = stacked = 0
-    for character in value:
+    for character in run:
         if is_stacking_mark(character):
             stacked += 1
             tallest = max(tallest, stacked)
         elif not is_invisible(character):
             stacked = 0
     return tallest
+
+
+def tallest_stack(value):
+    """Return the largest number of combining marks carried by one character."""
+    return max(map(_tallest_in_run, SUSPECTS.findall(value)), default=0)
 
 
 def clean_single_line(value, cap):

@@ -239,3 +239,20 @@ def test_check_again_reads_stored_comments_the_same_way(client, article, setting
         ZALGO[:5]: "pending",
         "A fin": "approved",
     }
+
+
+def test_no_invisible_character_or_mark_hides_among_the_letters_the_scan_skips():
+    # comments.text looks only at runs of characters that are not word characters,
+    # spaces or ASCII; that is safe only while no format character or mark is one.
+    import sys
+    import unicodedata
+
+    from comments.text import SUSPECTS
+
+    skipped = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in {"Cf", "Mn", "Me"}
+        and not SUSPECTS.fullmatch(chr(code))
+    ]
+    assert skipped == []
