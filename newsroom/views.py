@@ -36,6 +36,16 @@ def bad_request(request, exception):
     return render(request, "400.html", status=400)
 
 
+def permission_denied(request, exception):
+    """Render the site's 403 page (templates/403.html)."""
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception):
+    """Render the site's 404 page (templates/404.html)."""
+    return render(request, "404.html", status=404)
+
+
 def server_error(request):
     """Render the 500 page without a request context: whatever failed may fail again."""
     return HttpResponseServerError(loader.get_template("500.html").render())

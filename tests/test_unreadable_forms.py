@@ -151,3 +151,25 @@ def test_a_form_content_type_on_a_get_is_left_alone(visitor):
         content_type="application/x-www-form-urlencoded; charset=latin-1",
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/no-such-page/", 404), ("/admin/", 400), ("/search/", 400)],
+)
+def test_a_body_django_refuses_gets_a_page_wherever_it_is_sent(visitor, settings, path, status):
+    # Not found, or found: either way no error page reads the body again.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    body = urlencode({f"field{number}": "x" for number in range(10)})
+    response = visitor.generic("POST", path, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == status
+    assert 'class="error-page"' in response.content.decode()
+
+
+def test_a_refused_admin_page_gets_the_sites_403_page(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user(is_staff=True))
+    response = client.get(reverse("admin:articles_article_add"))
+    assert response.status_code == 403
+    assert "You may not open this page" in response.content.decode()
