@@ -85,9 +85,11 @@ class ImageForm(forms.ModelForm):
             # The file of a saved picture is not replaced: article bodies name it, and
             # a new file would leave them pointing at one the library no longer knows.
             del self.fields["file"]
-        # Most pictures need no focal point: left empty, it stays in the middle.
+        # Most pictures need no focal point: left empty, it stays in the middle. The
+        # admin leaves out fields its user may only view (a Reporter's view of a picture).
         for name in ("focal_x", "focal_y"):
-            self.fields[name].required = False
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean_focal_x(self):
         return self._focal_or_default("focal_x")

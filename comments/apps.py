@@ -6,9 +6,22 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
         from newsroom import pagecache
 
-        from . import views
+        from . import moderation, views
+
+        # The impersonation check keeps the staff's names in the cache; a changed
+        # account empties it. Cache upkeep, not domain logic, hence a signal.
+        user_model = get_user_model()
+        post_save.connect(
+            moderation.forget_staff_names, sender=user_model, dispatch_uid="comments.staff.save"
+        )
+        post_delete.connect(
+            moderation.forget_staff_names, sender=user_model, dispatch_uid="comments.staff.delete"
+        )
 
         # What differs per reader on a cached article page: the reply form's saved name,
         # email, website and tick, and its signed key (see views.form_prefill).

@@ -15,6 +15,7 @@ from django.utils.crypto import salted_hmac
 from newsroom import pagecache
 
 from .models import Comment
+from .text import BIDI_CONTROLS, clean_comment_text, clean_single_line
 
 TEXT_MAX_LENGTH = 65525
 SIGNING_SALT = "comments.form"
@@ -25,9 +26,9 @@ FORM_KEY = re.compile(
 
 # Line and paragraph separators as well as CR/LF: any of them splits a one-line field.
 LINE_BREAKS = re.compile("[\r\n\v\f\x85\u2028\u2029]")
-# Embedding, override and isolate controls can make a name or address read backwards.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Fields the form shows no error beside (hidden, or a box whose value is never stored).
+UNSHOWN_ERROR_FIELDS = ("honeypot", "security", "cookies_consent")
+TAMPERED_MESSAGE = "The form was changed or damaged. Please post your comment again."
 
 
 def sign_form(article_pk, token=None):
@@ -82,14 +83,20 @@ class PerReaderCheckbox(forms.CheckboxInput):
 
 
 class SingleLineMixin:
-    """Refuse line breaks and direction controls, which have no place in a one-line field."""
+    """Drop invisible characters and tall stacks of marks; refuse line breaks and
+    direction controls, which have no place in a one-line field.
+
+    Invisible characters would let two names that read alike differ, or hide one
+    inside another (a soft hyphen in "admin"); none is needed in a name or an address.
+    """
 
     def to_python(self, value):
         if isinstance(value, str):
+            value = clean_single_line(value, settings.COMMENTS_MAX_COMBINING_MARKS)
             stripped = value.strip()
             if LINE_BREAKS.search(stripped):
                 raise ValidationError("Line breaks are not allowed here.", code="line_break")
-            if BIDI_CONTROLS.search(stripped):
+            if any(character in BIDI_CONTROLS for character in stripped):
                 raise ValidationError(
                     "Text direction control characters are not allowed here.", code="bidi"
                 )
@@ -97,11 +104,7 @@ class SingleLineMixin:
 
 
 class NameField(SingleLineMixin, forms.CharField):
-    def to_python(self, value):
-        # Invisible characters would let two commenters look like one.
-        if isinstance(value, str):
-            value = ZERO_WIDTH.sub("", value)
-        return super().to_python(value)
+    pass
 
 
 class SingleLineEmailField(SingleLineMixin, forms.EmailField):
@@ -177,7 +180,9 @@ class CommentForm(forms.Form):
             self.initial["security"] = sign_form(article.pk)
 
     def clean_comment(self):
-        text = BIDI_CONTROLS.sub("", self.cleaned_data["comment"]).strip()
+        text = clean_comment_text(
+            self.cleaned_data["comment"], settings.COMMENTS_MAX_COMBINING_MARKS
+        ).strip()
         if not text:
             raise ValidationError(self.fields["comment"].error_messages["required"], "required")
         return text
@@ -219,6 +224,10 @@ class CommentForm(forms.Form):
     def clean(self):
         """Check the spam guards: the honeypot and the signed, dated, one-time form key."""
         cleaned = super().clean()
+        # The honeypot and the form key are hidden, so an error beside them (a NUL
+        # character, say) would be a 400 with no word of why: said at the top instead,
+        # once, unless the form key's own check below says it.
+        unshown_errors = [name for name in UNSHOWN_ERROR_FIELDS if self._errors.pop(name, None)]
         self.honeypot_filled = bool(self.data.get("honeypot"))
         try:
             article_pk, token, issued = read_form_key(
@@ -231,21 +240,17 @@ class CommentForm(forms.Form):
             ) from None
         except signing.BadSignature:
             self.renew_security()
-            raise ValidationError(
-                "The form was changed or damaged. Please post your comment again.",
-                code="tampered",
-            ) from None
+            raise ValidationError(TAMPERED_MESSAGE, code="tampered") from None
         if article_pk != self.article.pk:
             self.renew_security()
-            raise ValidationError(
-                "The form was changed or damaged. Please post your comment again.",
-                code="tampered",
-            )
+            raise ValidationError(TAMPERED_MESSAGE, code="tampered")
         if time.time() - issued < settings.COMMENTS_MIN_SECONDS:
             raise ValidationError(
                 "That was quick! Please take a moment, then post your comment again.",
                 code="too_fast",
             )
+        if unshown_errors:
+            raise ValidationError(TAMPERED_MESSAGE, code="tampered")
         self.token = token
         return cleaned
 

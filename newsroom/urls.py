@@ -7,6 +7,12 @@ from articles import editor, sitemaps
 from newsroom.pagecache import cache_public_page
 from newsroom.views import favicon, robots_txt
 
+# Error pages that never read the request body again (see newsroom/views.py).
+handler400 = "newsroom.views.bad_request"
+handler403 = "newsroom.views.permission_denied"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"

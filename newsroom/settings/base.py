@@ -387,3 +387,20 @@ ADMIN_CONTENT_SECURITY_POLICY = os.environ.get("ADMIN_CONTENT_SECURITY_POLICY") 
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# --- Bad input: unreadable requests, comments that impersonate or deface ---------------
+# A form sent in a charset other than UTF-8 gets a 400 page saying so, before anything
+# reads request.GET or request.POST (the CSRF check above all): see the class.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("newsroom.middleware.RejectNulBytesMiddleware"),
+    "newsroom.middleware.RefuseUnreadableFormsMiddleware",
+)
+# Comments (comments/text.py, comments/moderation.py): names a commenter cannot take
+# without a moderator's look, compared as they read (lookalike letters, case, accents
+# and invisible characters ignored). SITE_NAME and every staff member's username and
+# full name are added to these without listing them.
+COMMENTS_RESERVED_NAMES = env_list(
+    "COMMENTS_RESERVED_NAMES", ["admin", "administrator", "editor", "moderator", "staff"]
+)
+# Combining marks one character may carry: taller stacks are cut to this many, and a
+# comment with a stack this tall waits for moderation.
+COMMENTS_MAX_COMBINING_MARKS = max(env_int("COMMENTS_MAX_COMBINING_MARKS", 4), 1)
