@@ -6,11 +6,14 @@ from django.views.static import serve
 from articles import sitemaps
 from articles.admin_views import editor_image_browser, editor_image_upload
 from newsroom.pagecache import cache_public_page
-from newsroom.views import favicon, robots_txt
+from newsroom.views import favicon, healthz, robots_txt
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
+
+# A database outage is a 503 with Retry-After, wherever it is noticed (newsroom/outage.py).
+handler500 = "newsroom.outage.server_error"
 
 urlpatterns = [
     # Before admin.site.urls so the admin's catch-all does not swallow it.
@@ -22,6 +25,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", cache_public_page(sitemaps.index, parameters=()), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
