@@ -85,7 +85,7 @@ def run_checks():
         try:
             check()
         except Exception as error:
-            logger.warning("Health check: %s is down: %r", name, error)
+            logger.warning("Health check: %s is down: %s: %s", name, type(error).__name__, error)
             results[name] = type(error).__name__
         else:
             results[name] = None
