@@ -100,9 +100,27 @@ class PostgresCluster:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
             "-c fsync=off -c full_page_writes=off"
         )
-        self._run(
-            PG_BIN_DIR / "pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start"
-        )
+        for attempt in range(5):
+            try:
+                self._run(
+                    PG_BIN_DIR / "pg_ctl",
+                    "-D",
+                    self.data,
+                    "-l",
+                    self.log,
+                    "-o",
+                    options,
+                    "-w",
+                    "start",
+                )
+                return
+            except RuntimeError as error:
+                # Our ports lie in the kernel's ephemeral range: while the server is down, a
+                # client retrying it can be given the port itself as its own (a TCP
+                # self-connection) for a moment. Wait for that to pass.
+                if "Address already in use" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(1)
 
     def stop(self):
         self._run(PG_BIN_DIR / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
