@@ -287,14 +287,15 @@ def _installation_contents(manifest):
     return found
 
 
-def _drop_all_tables():
-    tables = connection.introspection.table_names()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA foreign_keys=OFF")
-        for table in tables:
-            suffix = " CASCADE" if connection.vendor == "postgresql" else ""
-            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}{suffix}")  # noqa: S608
+def _empty_database():
+    """Drop everything the site's database holds, for a forced restore."""
+    if connection.vendor == "postgresql":
+        # Functions, triggers and text search settings too, not only tables: the dump
+        # creates them all again.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
+    # SQLite: the online backup API replaces the whole file's content.
 
 
 def _restore_database(path):
@@ -355,7 +356,7 @@ def restore(source, force=False, report=print):
             "to replace the database and write the backup's files over these."
         )
     if contents and force:
-        _drop_all_tables()
+        _empty_database()
     _restore_database(source / manifest["database"]["file"])
     report(f"Restored the {vendor} database.")
 

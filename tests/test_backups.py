@@ -206,3 +206,17 @@ def test_backup_without_renditions_keeps_originals_and_the_worker_remakes_them(
         assert sorted(pk for batch in queued for pk in batch) == sorted(
             Image.objects.values_list("pk", flat=True)
         )
+
+
+def test_forced_restore_replaces_an_installation_that_is_not_empty(newsroom_site, tmp_path):
+    rows = database_rows()
+    call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
+    newsroom_site.headline = "Changed after the backup"
+    newsroom_site.save()
+    make_comment(article=newsroom_site, text="Written after the backup.")
+
+    call_command("restore", str(tmp_path / "backup"), "--force", stdout=io.StringIO())
+
+    assert database_rows() == rows
+    newsroom_site.refresh_from_db()
+    assert newsroom_site.headline == "Ferry returns"

@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Restore into an installation that is not empty: drops every table of "
-            "its database and writes the backup's files over its own.",
+            help="Restore into an installation that is not empty: empties its database "
+            "(PostgreSQL: drops and recreates the public schema) and writes the backup's "
+            "files over its own.",
         )
 
     def handle(self, *args, source, force, **options):
