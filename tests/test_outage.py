@@ -9,7 +9,6 @@ database connection (SQLite or PostgreSQL) by pointing it somewhere that does no
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
@@ -85,25 +84,13 @@ def site_environment(own_cluster, tmp_path_factory):
 def site(site_environment, own_cluster, tmp_path):
     server = Server(free_port(SERVER_PORTS), site_environment, tmp_path / "gunicorn.log")
     try:
-        wait_until_serving(server)
+        server.wait_until_ready()
         yield server
     finally:
         server.stop()
         # Whatever a test did to it, the next one starts with the cluster up.
         if not own_cluster.is_running():
             own_cluster.start()
-
-
-def wait_until_serving(server, seconds=60):
-    """Wait for the first answer; on a loaded machine it can take longer than one timeout."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.process.poll() is None:
-        try:
-            with urllib.request.urlopen(server.url("/robots.txt"), timeout=10):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn on {server.port} did not start:\n{server.log()}")
 
 
 def get(server, path, headers=None):
