@@ -172,6 +172,12 @@ def back_up(destination, skip=(), report=print):
     unknown = set(skip) - set(SKIPPABLE)
     if unknown:
         raise BackupError(f"Only {', '.join(SKIPPABLE)} may be skipped, not {sorted(unknown)}.")
+    for alias, storage in file_storages().items():
+        if destination.resolve().is_relative_to(Path(storage.location).resolve()):
+            raise BackupError(
+                f"{destination} is inside storage {alias!r} ({storage.location}): the backup "
+                "would copy itself. Back up into a folder outside the site's storages."
+            )
     destination.mkdir(parents=True, exist_ok=True)
 
     database_name = DATABASE_FILES.get(connection.vendor, "database")
@@ -259,7 +265,11 @@ def read_manifest(source):
     problems = []
     for entry in manifest["files"]:
         path = source / entry["path"]
-        if not path.is_file():
+        if not _is_inside(path, source) or (
+            "storage" in entry and not _is_relative_name(entry["name"])
+        ):
+            problems.append(f"{entry['path']} points outside the backup or its storage")
+        elif not path.is_file():
             problems.append(f"{entry['path']} is missing")
         elif path.stat().st_size != entry["size"]:
             problems.append(f"{entry['path']} has {path.stat().st_size} bytes, not {entry['size']}")
@@ -272,6 +282,17 @@ def read_manifest(source):
             f"The backup in {source} is damaged: {shown}{more}. Nothing was restored."
         )
     return manifest
+
+
+def _is_inside(path, folder):
+    """Return True if ``path`` stays inside ``folder`` once ``..`` and links are resolved."""
+    return Path(os.path.normpath(path)).resolve().is_relative_to(Path(folder).resolve())
+
+
+def _is_relative_name(name):
+    """Return True if a stored file's name stays inside its storage folder."""
+    normal = os.path.normpath(name)
+    return not os.path.isabs(normal) and normal != ".." and not normal.startswith("../")
 
 
 def _installation_contents(manifest):

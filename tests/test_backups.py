@@ -220,3 +220,20 @@ def test_forced_restore_replaces_an_installation_that_is_not_empty(newsroom_site
     assert database_rows() == rows
     newsroom_site.refresh_from_db()
     assert newsroom_site.headline == "Ferry returns"
+
+
+def test_backup_refuses_a_folder_inside_the_media_it_copies(media_root):
+    media_root.mkdir(parents=True)
+    with pytest.raises(CommandError, match="the backup would copy itself"):
+        call_command("backup", str(media_root / "backups" / "today"))
+
+
+def test_restore_refuses_a_manifest_naming_files_outside_the_storage(newsroom_site, tmp_path):
+    call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
+    manifest_path = tmp_path / "backup" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    entry = next(entry for entry in manifest["files"] if "storage" in entry)
+    entry["name"] = "../../outside.jpg"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(CommandError, match="points outside the backup or its storage"):
+        call_command("restore", str(tmp_path / "backup"))
