@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Re-install only when the declared or pinned dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser browser-tools audit lint format check-deploy bench bench-scale install clean
+.PHONY: run test test-fast test-browser browser-tools audit lint format check-deploy check-migrations bench bench-scale install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ check-deploy: $(STAMP)
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=news.example.com \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# Fails when a model changed without its migration (CI runs it).
+check-migrations: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run
 
 # Requests per second of each public page against a bare Django response (see bench/run.py).
 bench: $(STAMP)

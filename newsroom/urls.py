@@ -5,17 +5,19 @@ from django.views.static import serve
 
 from articles import editor, sitemaps
 from newsroom.pagecache import cache_public_page
-from newsroom.views import favicon, robots_txt
+from newsroom.views import favicon, healthz, robots_txt
 
 # Error pages that never read the request body again (see newsroom/views.py).
 handler400 = "newsroom.views.bad_request"
 handler403 = "newsroom.views.permission_denied"
 handler404 = "newsroom.views.page_not_found"
-handler500 = "newsroom.views.server_error"
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsdesk"
+
+# A database outage is a 503 with Retry-After, wherever it is noticed (newsroom/outage.py).
+handler500 = "newsroom.outage.server_error"
 
 urlpatterns = [
     # The rich-text editor's upload and picture library; before admin.site.urls so the
@@ -27,6 +29,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", cache_public_page(sitemaps.index, parameters=()), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",

@@ -92,8 +92,9 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url("/robots.txt"), timeout=2):  # noqa: S310
                     return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                # A worker still booting on a loaded machine answers after the timeout.
+            # A first answer slower than the timeout (a loaded machine) is a TimeoutError,
+            # neither a URLError nor a ConnectionError; all three are OSErrors.
+            except OSError:
                 time.sleep(0.2)
         raise AssertionError(f"Server on {self.port} did not start:\n{self.log()}")
 

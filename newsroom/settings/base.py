@@ -404,3 +404,15 @@ COMMENTS_RESERVED_NAMES = env_list(
 # Combining marks one character may carry: taller stacks are cut to this many, and a
 # comment with a stack this tall waits for moderation.
 COMMENTS_MAX_COMBINING_MARKS = max(env_int("COMMENTS_MAX_COMBINING_MARKS", 4), 1)
+# --- Operations (outages, health checks, backups) ----------------------------------------
+# While the database cannot be reached, pages that need it answer 503 with this
+# Retry-After (seconds), and so does /healthz (newsroom/outage.py, newsroom/health.py).
+DATABASE_OUTAGE_RETRY_AFTER = max(env_int("DATABASE_OUTAGE_RETRY_AFTER", 10), 1)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that drops packets would otherwise hold each request until the
+    # operating system gives up (minutes); this makes it a prompt 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+# Load balancers probe over plain HTTP; the SSL redirect (prod.py) must not answer them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
