@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from articles import sitemaps
-from articles.admin_views import editor_image_browser, editor_image_upload
+from articles.admin_views import editor_image_browser, editor_image_upload, editor_picture
 from newsroom.pagecache import cache_public_page
-from newsroom.views import favicon, robots_txt
+from newsroom.views import favicon, robots_txt, serve_rendition
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -16,6 +15,7 @@ urlpatterns = [
     # Before admin.site.urls so the admin's catch-all does not swallow it.
     path("admin/editor/upload/", editor_image_upload, name="editor-image-upload"),
     path("admin/editor/images/", editor_image_browser, name="editor-image-browser"),
+    path("admin/editor/pictures/<path:name>", editor_picture, name="editor-picture"),
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
@@ -31,11 +31,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):
-    # Production serves media from its own web server or object storage.
+    # Production serves media from its own web server or object storage. The demo serves
+    # renditions only: originals are private (articles/storage.py), and an original left
+    # in MEDIA_ROOT by an older version must not become reachable here either.
     urlpatterns += [
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", serve_rendition)
     ]
