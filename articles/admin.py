@@ -132,13 +132,28 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="picture")
     def thumbnail(self, image):
-        return picture(image, crop="1:1", max_width=320, sizes="80px", alt="")
+        return self._status(image) or picture(
+            image, crop="1:1", max_width=320, sizes="80px", alt=""
+        )
 
     @admin.display(description="preview")
     def preview(self, image):
         if not image.pk or not image.file:
             return "—"
-        return picture(image, sizes="480px")
+        return self._status(image) or picture(image, sizes="480px")
+
+    @staticmethod
+    def _status(image):
+        """Say why a picture shows no copy: damaged, or still being made by the worker."""
+        if image.damaged:
+            return format_html(
+                "<strong>{}</strong>",
+                "This file is damaged and cannot be shown: upload the picture again.",
+            )
+        if not image.renditions.all():
+            # Renditions are prefetched (get_queryset): this costs no query.
+            return "Waiting for the task worker to make the copies readers get…"
+        return ""
 
     @admin.display(description="size")
     def dimensions(self, image):

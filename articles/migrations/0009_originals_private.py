@@ -11,7 +11,7 @@ in neither place is logged and skipped (its renditions, if any, keep serving).
 import logging
 
 from django.core.files.storage import storages
-from django.db import migrations
+from django.db import migrations, models
 
 import articles.images
 import articles.models.image
@@ -81,6 +81,16 @@ class Migration(migrations.Migration):
                 ],
                 verbose_name="file",
                 width_field="width",
+            ),
+        ),
+        migrations.AddField(
+            model_name="image",
+            name="damaged",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="The file could not be decoded to make the copies readers get.",
+                verbose_name="damaged",
             ),
         ),
         migrations.RunPython(

@@ -75,6 +75,14 @@ class Image(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Where the subject is, from 0 (top edge) to 1 (bottom edge).",
     )
+    # Set by the task worker when the original cannot be decoded (articles/images.py,
+    # _check_pixels: a big upload's pixels are only all read there).
+    damaged = models.BooleanField(
+        "damaged",
+        default=False,
+        editable=False,
+        help_text="The file could not be decoded to make the copies readers get.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="uploaded by",
@@ -126,7 +134,7 @@ class Image(models.Model):
         """
         widths = self._widths(crop, max_width)
         known = [r for r in self._known_renditions() if r.crop == crop]
-        if self._missing_widths(known, widths):
+        if self._missing_widths(known, widths) and not self.damaged:
             if not make_missing:
                 from ..renditions import note_missing
 
@@ -148,6 +156,10 @@ class Image(models.Model):
         wanted = [(crop, self._widths(crop, width)) for crop, width in images.STANDARD_RENDITIONS]
         try:
             self._make_renditions(wanted)
+        except images.DamagedPicture:
+            logger.warning("Image %s cannot be decoded; marked as damaged.", self.pk)
+            self.damaged = True
+            Image.objects.filter(pk=self.pk).update(damaged=True)
         except Exception:
             logger.exception("Could not make renditions of image %s.", self.pk)
 
@@ -224,7 +236,11 @@ class Image(models.Model):
                 max(max(widths) / _box_width(self, crop) for crop, widths, _have in missing),
             )
         with self.file.open("rb") as source:
-            picture = images.open_for_renditions(source, scale)
+            try:
+                picture = images.open_for_renditions(source, scale)
+            except (OSError, SyntaxError, ValueError, EOFError) as error:
+                # Pillow's ways of saying the data is bad; a missing file fails above.
+                raise images.DamagedPicture(str(error)) from error
         fallback = images.fallback_format(picture)
         stem = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         made = []
