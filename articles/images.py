@@ -348,7 +348,7 @@ def open_for_renditions(file, scale=1.0):
         icc = None
     factor = min(picture.width // wanted[0], picture.height // wanted[1])
     if factor > 1:
-        picture = picture.reduce(factor)
+        picture = _reduce(picture, factor)
     if picture is not source:
         source.close()  # Releases the full-size pixels before the smaller copies are made.
     if icc or picture.mode not in ("RGB", "RGBA"):
@@ -357,6 +357,24 @@ def open_for_renditions(file, scale=1.0):
         picture = picture.transpose(_ORIENTATION_TRANSPOSE[turn])
     picture.info = {}
     return picture
+
+
+def _reduce(picture, factor):
+    """Return ``picture`` shrunk by a whole ``factor``, averaging each block of pixels.
+
+    Pillow premultiplies the alpha of an RGBA picture on a full-size copy before it
+    reduces it: 160 MB more for 40 megapixels. Reducing strips of rows (a multiple of
+    ``factor`` high, so the blocks are the same) keeps that copy one strip big.
+    """
+    if picture.mode not in ("LA", "RGBA"):
+        return picture.reduce(factor)
+    width, height = picture.size
+    reduced = PILImage.new(picture.mode, (-(-width // factor), -(-height // factor)))
+    strip = 128 * factor
+    for top in range(0, height, strip):
+        rows = picture.crop((0, top, width, min(top + strip, height)))
+        reduced.paste(rows.reduce(factor), (0, top // factor))
+    return reduced
 
 
 def _to_srgb(picture, icc):

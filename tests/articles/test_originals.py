@@ -338,6 +338,14 @@ def test_other_formats_are_reduced_as_soon_as_they_are_decoded():
     assert picture.size == (800, 600) and picture.mode == "RGBA"
 
 
+def test_reducing_a_transparent_picture_in_strips_matches_reducing_it_whole():
+    picture = PILImage.effect_noise((1001, 700), 50).convert("RGBA")
+    picture.putalpha(PILImage.linear_gradient("L").resize((1001, 700)))
+    reduced = images._reduce(picture, 3)
+    assert reduced.size == (334, 234)
+    assert reduced.tobytes() == picture.reduce(3).tobytes()
+
+
 def test_a_reduced_photo_is_still_turned_upright():
     photo = PILImage.new("RGB", (2000, 1000), (0, 0, 255))
     photo.paste((255, 0, 0), (0, 0, 1000, 1000))  # red on the left, shown on top
