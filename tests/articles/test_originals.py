@@ -145,7 +145,9 @@ def test_pages_feeds_and_admin_never_name_an_original(client, admin_client):
     ]
     for html in staff:
         assert library_src(image.file.name).encode() not in html
-        assert b"View on site" not in html or b"/media/images/" not in html
+    # A picture has no page of its own: its admin page offers no "View on site".
+    assert b"View on site" not in staff[1]
+    assert b"View on site" in staff[2]  # the article's does
 
 
 # The editor ----------------------------------------------------------------------------
