@@ -675,11 +675,11 @@ def test_bulk_delete_refuses_used_images_without_an_error_page(admin_client):
 
 
 def test_deleting_an_unused_image_removes_its_files(
-    admin_client, media_root, django_capture_on_commit_callbacks
+    admin_client, media_root, private_media_root, django_capture_on_commit_callbacks
 ):
     image = make_image()
     image.renditions_for("")
-    assert stored_files(media_root)
+    assert stored_files(media_root) and stored_files(private_media_root)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
@@ -687,6 +687,7 @@ def test_deleting_an_unused_image_removes_its_files(
     assert response.status_code == 302
     assert not Image.objects.exists() and not Rendition.objects.exists()
     assert stored_files(media_root) == []
+    assert stored_files(private_media_root) == []
 
 
 def test_image_admin_edits_the_focal_point(admin_client):
