@@ -322,6 +322,19 @@ def test_a_big_truncated_png_is_still_refused_in_the_request(admin_client, monke
     assert "valid image" in str(response.context["adminform"].form.errors["file"])
 
 
+def test_a_big_truncated_jpeg_is_still_refused_in_the_request(admin_client, monkeypatch):
+    # Decoded at an eighth of its size, but every byte of its data is still read.
+    monkeypatch.setattr(images, "REQUEST_DECODE_PIXELS", 100 * 100)
+    photo = jpeg_bytes(PILImage.effect_noise((800, 600), 60).convert("RGB"))
+    upload = make_upload("cut.jpg", content=photo[: len(photo) // 2])
+    response = admin_client.post(
+        reverse("admin:articles_image_add"), {"file": upload, "alt_text": "Cut"}
+    )
+    assert response.status_code == 200
+    assert "valid image" in str(response.context["adminform"].form.errors["file"])
+    assert not Image.objects.exists()
+
+
 # Bounded memory in the worker ----------------------------------------------------------
 
 
