@@ -19,7 +19,8 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# The task worker (pictures' renditions) runs beside the web server and stops with it.
+# The task worker (pictures' renditions, moderators' emails) runs beside the web server
+# and stops with it.
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo --demo-accounts --base-url http://127.0.0.1:$(PORT)/

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -10,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import editor, preview, revisions
+from . import editor, preview, renditions, revisions
 from .forms import ArticleAdminForm, ArticleAuthorForm, ImageForm
 from .models import (
     Article,
@@ -23,6 +24,7 @@ from .models import (
 )
 from .pagination import CappedCountPaginator
 from .roles import can_publish
+from .storage import originals_storage
 from .templatetags.articles_tags import picture
 
 
@@ -93,11 +95,12 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            # Made after the upload commits, so readers never wait for them.
-            transaction.on_commit(obj.create_renditions)
+            # The task worker makes them after the upload commits: a 40 MP picture
+            # takes seconds and hundreds of megabytes, which no request may spend.
+            renditions.queue([obj.pk], again=True)
         elif {"focal_x", "focal_y"} & set(form.changed_data):
             obj.discard_crops()
-            transaction.on_commit(obj.create_renditions)
+            renditions.queue([obj.pk], again=True)
 
     def get_deleted_objects(self, objs, request):
         # Featured images are protected by the database (on_delete=PROTECT); an image in
@@ -110,28 +113,47 @@ class ImageAdmin(admin.ModelAdmin):
         return deleted, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
-        names = obj.stored_file_names()
-        super().delete_model(request, obj)
-        self._delete_files_after_commit(names)
+        self.delete_queryset(request, Image.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        names = [name for image in queryset for name in image.stored_file_names()]
+        images = list(queryset)
+        originals = [image.file.name for image in images]
+        rendition_names = [name for image in images for name in image.rendition_file_names()]
         super().delete_queryset(request, queryset)
-        self._delete_files_after_commit(names)
 
-    def _delete_files_after_commit(self, names):
-        storage = Image._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        def delete_files():
+            # Originals live in private storage, renditions in public (articles/storage.py).
+            for name in originals:
+                originals_storage().delete(name)
+            for name in rendition_names:
+                default_storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
     @admin.display(description="picture")
     def thumbnail(self, image):
-        return picture(image, crop="1:1", max_width=320, sizes="80px", alt="")
+        return self._status(image) or picture(
+            image, crop="1:1", max_width=320, sizes="80px", alt=""
+        )
 
     @admin.display(description="preview")
     def preview(self, image):
         if not image.pk or not image.file:
             return "—"
-        return picture(image, sizes="480px")
+        return self._status(image) or picture(image, sizes="480px")
+
+    @staticmethod
+    def _status(image):
+        """Say why a picture shows no copy: damaged, or still being made by the worker."""
+        if image.damaged:
+            return format_html(
+                "<strong>{}</strong>",
+                "This file is damaged and cannot be shown: upload the picture again.",
+            )
+        if not image.renditions.all():
+            # Renditions are prefetched (get_queryset): this costs no query.
+            return "Waiting for the task worker to make the copies readers get…"
+        return ""
 
     @admin.display(description="size")
     def dimensions(self, image):

@@ -10,18 +10,21 @@ accept ``CKEditorFuncNum`` only as digits.
 import base64
 import hashlib
 import json
+import mimetypes
 import os
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from . import renditions
+from .editor import editor_picture_url
 from .forms import ImageForm
 from .models import Image
 from .templatetags.articles_tags import picture
@@ -82,10 +85,38 @@ def editor_image_upload(request):
     image = form.save(commit=False)
     image.uploaded_by = request.user
     image.save()
-    transaction.on_commit(image.create_renditions)
+    # The worker makes the renditions after commit; the editor shows the picture through
+    # editor_picture meanwhile, so the upload answers in well under a second.
+    renditions.queue([image.pk], again=True)
+    url = editor_picture_url(image.file.name)
     if answer_with_script:
-        return _callback_script(number, url=image.file.url)
-    return JsonResponse({"uploaded": 1, "fileName": image.file.name, "url": image.file.url})
+        return _callback_script(number, url=url)
+    return JsonResponse({"uploaded": 1, "fileName": image.file.name, "url": url})
+
+
+@staff_member_required
+@permission_required("articles.view_image", raise_exception=True)
+@require_GET
+def editor_picture(request, name):
+    """Show the library picture stored as ``name`` inside the editor (staff only).
+
+    Redirect to its largest rendition. Until the worker has made one (the seconds after
+    an upload), send the original itself: only to staff who may view pictures, never
+    cached, and marked so that no browser treats it as anything but a picture. Readers
+    never reach this view (articles/editor.py swaps its address out of saved bodies).
+    """
+    image = get_object_or_404(Image.objects.prefetch_related("renditions"), file=name)
+    shown = image.renditions_for("", make_missing=False)["fallback"]
+    if shown:
+        response = redirect(shown[-1].url)
+    else:
+        content_type = mimetypes.guess_type(image.file.name)[0] or "application/octet-stream"
+        response = FileResponse(image.file.open("rb"), content_type=content_type)
+        # A polyglot's trailing bytes stay inert: no sniffing (a global header), no
+        # script, and no page of its own.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @staff_member_required
@@ -95,8 +126,9 @@ def editor_image_browser(request):
     """List the picture library for the editor's "Browse Server" window.
 
     Template: ``articles/editor_image_browser.html``. Context: ``page_obj`` (pictures,
-    newest first, with renditions fetched), ``thumbnails`` (pairs of picture and its
-    thumbnail markup), ``query`` and ``callback`` (CKEditor's callback number).
+    newest first, with renditions fetched), ``thumbnails`` (triples of picture, its
+    thumbnail markup and the address the editor shows it at), ``query`` and
+    ``callback`` (CKEditor's callback number).
     """
     number = _callback_number(request)
     if number is None:
@@ -109,7 +141,11 @@ def editor_image_browser(request):
         )
     page_obj = Paginator(pictures, BROWSER_PAGE_SIZE).get_page(request.GET.get("page"))
     thumbnails = [
-        (image, picture(image, crop="1:1", max_width=320, sizes="160px", alt=""))
+        (
+            image,
+            picture(image, crop="1:1", max_width=320, sizes="160px", alt=""),
+            editor_picture_url(image.file.name),
+        )
         for image in page_obj
     ]
     context = {

@@ -32,11 +32,42 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def library_src(name):
+    """Return how a stored body names the library picture ``name``: its ``<img src>``.
+
+    Only an identifier: no URL serves it (originals are private), and readers get
+    ``<picture>`` markup from renditions in its place (``{% article_body %}``).
+    """
+    return settings.MEDIA_URL + name
+
+
+def _editor_picture_prefix():
+    from django.urls import reverse
+
+    return reverse("editor-picture", args=["images/"]).removesuffix("images/")
+
+
+def editor_picture_url(name):
+    """Return the staff-only address the editor shows the library picture ``name`` at.
+
+    Originals have no public address (articles/storage.py), so inside the editor a
+    picture is shown through a staff-only view (its largest rendition). A stored body
+    names the picture by ``MEDIA_URL`` + its name, as it always has: the editor's
+    address is swapped for that on save (``sanitize_html``) and back for editing
+    (``body_widget``).
+    """
+    return _editor_picture_prefix() + name
+
+
 def _keep_attribute(tag, attribute, value):
-    # Pictures come from the library only: an image from another site would be a
-    # request to a third party on every page view (and the CSP would block it anyway).
-    if tag == "img" and attribute == "src" and not value.startswith(settings.MEDIA_URL):
-        return None
+    if tag == "img" and attribute == "src":
+        prefix = _editor_picture_prefix()
+        if value.startswith(prefix) and value[len(prefix) :].startswith("images/"):
+            return library_src(value[len(prefix) :])
+        # Pictures come from the library only: an image from another site would be a
+        # request to a third party on every page view (and the CSP would block it).
+        if not value.startswith(settings.MEDIA_URL):
+            return None
     return value
 
 
@@ -139,6 +170,20 @@ EDITOR_CONFIG = {
 }
 
 
+def for_editing(body):
+    """Return a sanitised ``body`` with its library pictures at the editor's addresses."""
+
+    def to_editor(match):
+        tag = match.group(0)
+        src = _img_attributes(tag).get("src", "")
+        name = _library_name(src)
+        if name is None:
+            return tag
+        return tag.replace(f'src="{html.escape(src)}"', f'src="{editor_picture_url(name)}"')
+
+    return _IMG.sub(to_editor, body or "")
+
+
 def body_widget():
     """Return the form widget editors write article bodies in."""
     # Imported here, so that only code building the admin's article form imports the
@@ -148,6 +193,9 @@ def body_widget():
     from django.urls import reverse_lazy
 
     class NewsroomEditorWidget(CKEditorWidget):
+        def format_value(self, value):
+            return for_editing(super().format_value(value))
+
         @property
         def media(self):
             # django-ckeditor's files, with CKEditor's base path given outright (left to
@@ -189,11 +237,12 @@ def urls():
     """
     from django.urls import path
 
-    from .admin_views import editor_image_browser, editor_image_upload
+    from .admin_views import editor_image_browser, editor_image_upload, editor_picture
 
     return [
         path("upload/", editor_image_upload, name="editor-image-upload"),
         path("images/", editor_image_browser, name="editor-image-browser"),
+        path("pictures/<path:name>", editor_picture, name="editor-picture"),
     ]
 
 

@@ -9,6 +9,7 @@ The page cache does not keep such a page, so the next reader after the worker is
 gets the picture.
 
 Outside a request (a management command, a shell), a missing rendition is queued at once.
+Uploads (the Image admin, the editor) queue their new picture the same way, after commit.
 """
 
 import contextvars
@@ -39,16 +40,24 @@ def note_missing(image):
         pending.add(image.pk)
 
 
-def queue(image_ids):
-    """Ask the worker to make every standard rendition of these images, once."""
+def queue(image_ids, again=False):
+    """Ask the worker to make every standard rendition of these images, once.
+
+    ``again`` queues them even if they were queued lately: a new upload, or crops
+    discarded for a new focal point, need a run that starts after the change.
+    """
     from .tasks import make_renditions
 
     try:
-        fresh = [
-            pk
-            for pk in sorted(image_ids)
-            if cache.add(f"renditions:queued:{pk}", 1, QUEUED_SECONDS)
-        ]
+        if again:
+            cache.set_many({f"renditions:queued:{pk}": 1 for pk in image_ids}, QUEUED_SECONDS)
+            fresh = sorted(image_ids)
+        else:
+            fresh = [
+                pk
+                for pk in sorted(image_ids)
+                if cache.add(f"renditions:queued:{pk}", 1, QUEUED_SECONDS)
+            ]
     except Exception:
         # An unreachable cache (Redis down) cannot say what is queued: queue them all
         # rather than leave the pictures out until it is back.

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import mail_managers, send_mail
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.client_ip import client_ip
@@ -70,29 +68,17 @@ def _flood_retry_after(ip_address, email, now):
     return max(1, math.ceil(window - (now - latest).total_seconds()))
 
 
-def _notify_moderators(comment, request):
-    """Email the moderators about a held comment; a mail failure must not fail the post."""
-    article = comment.article
-    admin_link = request.build_absolute_uri(comment.get_admin_url())
-    subject = f"Comment awaiting moderation on “{article.headline}”"
-    body = (
-        f"A new comment on “{article.headline}” is waiting for your approval.\n"
-        f"{request.build_absolute_uri(article.get_absolute_url())}\n\n"
-        f"Author: {comment.name} (IP address: {comment.ip_address or 'unknown'})\n"
-        f"Email: {comment.email}\n"
-        f"Website: {comment.website or '—'}\n\n"
-        f"Comment:\n{comment.text}\n\n"
-        f"Approve, mark as spam or trash it: {admin_link}\n"
-        f"All comments awaiting moderation: "
-        f"{request.build_absolute_uri(reverse('admin:comments_comment_changelist'))}\n"
-    )
-    try:
-        if settings.COMMENTS_NOTIFY_EMAILS:
-            send_mail(subject, body, None, settings.COMMENTS_NOTIFY_EMAILS)
-        else:
-            mail_managers(subject, body)
-    except Exception:
-        logger.exception("Could not email moderators about comment %s", comment.pk)
+def _queue_moderator_email(comment, request):
+    """Ask the task worker to email the moderators about a held comment.
+
+    Never in the request: a mail server that does not answer would hold the reader (and
+    a web server worker) for EMAIL_TIMEOUT seconds. Queued after the comment commits, so
+    the worker finds it (comments/tasks.py).
+    """
+    from .tasks import notify_moderators
+
+    site_url = request.build_absolute_uri("/")
+    transaction.on_commit(lambda: notify_moderators.enqueue(comment.pk, site_url))
 
 
 def post_comment(article, data, request):
@@ -175,7 +161,7 @@ def post_comment(article, data, request):
                 raise
             return _answer_with_earlier(earlier, comment, form)
         if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: _notify_moderators(comment, request))
+            _queue_moderator_email(comment, request)
     return Outcome(302, form, comment=comment)
 
 

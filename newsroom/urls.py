@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from articles import editor, sitemaps
 from newsroom.pagecache import cache_public_page
-from newsroom.views import favicon, healthz, robots_txt
+from newsroom.views import favicon, healthz, robots_txt, serve_rendition
 
 # Error pages that never read the request body again (see newsroom/views.py).
 handler400 = "newsroom.views.bad_request"
@@ -39,11 +38,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):
-    # Production serves media from its own web server or object storage.
+    # Production serves media from its own web server or object storage. The demo serves
+    # renditions only: originals are private (articles/storage.py), and an original left
+    # in MEDIA_ROOT by an older version must not become reachable here either.
     urlpatterns += [
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", serve_rendition)
     ]

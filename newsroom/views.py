@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
@@ -6,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from . import health
 
@@ -76,3 +79,12 @@ def healthz(request):
         # log the 503 again, with no more to say.
         response._has_been_logged = True
     return response
+
+
+def serve_rendition(request, path):
+    """Serve a picture's rendition from MEDIA_ROOT in the demo (``make run``) and tests.
+
+    Production's web server or object storage serves them instead. Only the
+    ``renditions`` folder is reachable: originals are never public (articles/storage.py).
+    """
+    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "renditions")

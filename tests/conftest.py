@@ -9,6 +9,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Give every test its own folder of pictures' originals (articles/storage.py)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with empty caches, so no page leaks from one test to another.
 

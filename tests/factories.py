@@ -140,3 +140,32 @@ def log_in(client, username, password):
     """
     response = client.post("/admin/login/", {"username": username, "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def run_queued_tasks():
+    """Run every due task in the queue with the task worker's own code; return how many ran.
+
+    This is ``manage.py db_worker --batch`` without its connection housekeeping (which
+    closes the connection between tasks, and with it a test's transaction): each task is
+    claimed and run by django-tasks-db's Worker, which records its result as in
+    production. Tests with committed rows run the real command instead.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (queued := DBTaskResult.objects.ready().get_locked()) is not None:
+        queued.claim(worker.worker_id)
+        worker.run_task(queued)
+        ran += 1
+    return ran

@@ -17,7 +17,9 @@ REDIS_URL = "redis://127.0.0.1:6379/10"
 
 
 @pytest.fixture(autouse=True)
-def media_folder(media_root):
+def media_folder(media_root, private_media_root):
+    # An installation makes both folders when it is set up (see the README).
+    private_media_root.mkdir(parents=True, exist_ok=True)
     media_root.mkdir(parents=True, exist_ok=True)
     return media_root
 
@@ -44,6 +46,7 @@ def test_healthy_site_answers_200_listing_every_service(client):
         "cache default: ok",
         "cache pagecache_meta: ok",
         "storage default: ok",
+        "storage originals: ok",
         "task queue default: ok",
     ]
 
@@ -104,8 +107,8 @@ def test_missing_media_folder_is_a_503_naming_the_storage(client, media_folder):
     assert str(media_folder) not in response.content.decode()
 
 
-def test_every_configured_storage_is_checked(client, settings, tmp_path):
-    # Another storage (the private originals, say) is checked like the media one.
+def test_missing_originals_folder_is_a_503_naming_the_storage(client, settings, tmp_path):
+    # The private originals' folder is checked like the media one.
     settings.STORAGES = {
         **settings.STORAGES,
         "originals": {

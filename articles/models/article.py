@@ -7,6 +7,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -20,6 +21,8 @@ from .image import Image, Rendition
 
 # The shape of every picture on article lists (cards and the lead, templates/articles/).
 LIST_CROP = "16:9"
+# The widest rendition of a picture's own shape lists fetch to stand in for a crop.
+STAND_IN_WIDTH = 640
 
 
 class Tag(models.Model):
@@ -70,10 +73,14 @@ class ArticleQuerySet(models.QuerySet):
             .defer("body", "body_text")
             .prefetch_related(
                 # Lists show the 16:9 crop only (cards and the lead): the other shapes'
-                # renditions would be a third of the rows each, for nothing.
+                # renditions would be a third of the rows each, for nothing. The small
+                # ones of the picture's own shape come too: they stand in while the
+                # worker (re)makes a crop, after an upload or a new focal point.
                 Prefetch(
                     "featured_image__renditions",
-                    queryset=Rendition.objects.filter(crop=LIST_CROP),
+                    queryset=Rendition.objects.filter(
+                        Q(crop=LIST_CROP) | Q(crop="", width__lte=STAND_IN_WIDTH)
+                    ),
                 )
             )
         )

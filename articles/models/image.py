@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from .. import images
 from ..images import image_upload_to, inspect_image, validate_image_file, validate_upload_name
+from ..storage import originals_storage
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +39,11 @@ class UprightImageField(models.ImageField):
 
 
 class Image(models.Model):
+    # The original, kept private: readers only ever get renditions (articles/storage.py).
     file = UprightImageField(
         "file",
         upload_to=image_upload_to,
+        storage=originals_storage,
         width_field="width",
         height_field="height",
         validators=[validate_upload_name, validate_image_file],
@@ -70,6 +74,14 @@ class Image(models.Model):
         default=0.5,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Where the subject is, from 0 (top edge) to 1 (bottom edge).",
+    )
+    # Set by the task worker when the original cannot be decoded (articles/images.py,
+    # _check_pixels: a big upload's pixels are only all read there).
+    damaged = models.BooleanField(
+        "damaged",
+        default=False,
+        editable=False,
+        help_text="The file could not be decoded to make the copies readers get.",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,47 +121,47 @@ class Image(models.Model):
                 self.file.storage.delete(self.file.name)
             raise
 
-    def get_absolute_url(self):
-        return self.file.url
-
     def renditions_for(self, crop="", max_width=None, make_missing=True):
         """Return this picture's renditions for ``crop``.
 
         Return a dict: ``webp`` and ``fallback`` (lists of renditions, narrowest first)
         and ``fallback_format``. Renditions already fetched (prefetch ``renditions``)
         cost no query. Missing ones are made now when ``make_missing`` (the task worker,
-        commands); otherwise they are queued for the worker (``articles.renditions``) and
-        only the existing ones are returned: pages never make them.
+        commands); otherwise they are queued for the worker (``articles.renditions``)
+        and the ones that exist are returned: pages never make them, and never show the
+        original. When none of the wanted ones exists yet, the largest that does stands
+        in (``_stand_in``).
         """
-        box = images.crop_box((self.width or 1, self.height or 1), crop, self.focal_x, self.focal_y)
-        widths = images.rendition_widths(box[2] - box[0], max_width)
+        widths = self._widths(crop, max_width)
         known = [r for r in self._known_renditions() if r.crop == crop]
-        fallback_format = next((r.format for r in known if r.format != "webp"), None)
-        have = {(r.format, r.width) for r in known}
-        if any(
-            ("webp", width) not in have or (fallback_format, width) not in have for width in widths
-        ):
+        if self._missing_widths(known, widths) and not self.damaged:
             if not make_missing:
                 from ..renditions import note_missing
 
                 note_missing(self)
             else:
-                known += self._make_renditions(crop, widths, have)
-                fallback_format = next((r.format for r in known if r.format != "webp"), None)
-        by_format = {"webp": [], "fallback": []}
-        for rendition in sorted(known, key=lambda r: r.width):
-            if rendition.width in widths:
-                by_format["webp" if rendition.format == "webp" else "fallback"].append(rendition)
-        by_format["fallback_format"] = fallback_format
-        return by_format
+                self._make_renditions([(crop, widths)])
+                known = [r for r in self._known_renditions() if r.crop == crop]
+        chosen = _by_format([r for r in known if r.width in widths])
+        if not chosen["fallback"] and not make_missing:
+            chosen = self._stand_in(crop, widths[-1])
+        return chosen
 
     def create_renditions(self):
-        """Make every rendition the site's templates use (after an upload commits)."""
-        for crop, max_width in images.STANDARD_RENDITIONS:
-            try:
-                self.renditions_for(crop, max_width)
-            except Exception:
-                logger.exception("Could not make renditions of image %s.", self.pk)
+        """Make every rendition the site's templates use that does not exist yet.
+
+        The task worker's job (``articles.tasks.make_renditions``): the original is
+        decoded once, at the smallest scale the largest rendition allows.
+        """
+        wanted = [(crop, self._widths(crop, width)) for crop, width in images.STANDARD_RENDITIONS]
+        try:
+            self._make_renditions(wanted)
+        except images.DamagedPicture:
+            logger.warning("Image %s cannot be decoded; marked as damaged.", self.pk)
+            self.damaged = True
+            Image.objects.filter(pk=self.pk).update(damaged=True)
+        except Exception:
+            logger.exception("Could not make renditions of image %s.", self.pk)
 
     def discard_crops(self):
         """Forget the cropped renditions, so they are made again around the focal point."""
@@ -158,42 +170,98 @@ class Image(models.Model):
         renditions.delete()
         self.__dict__.pop("_renditions", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
-        storage = self.file.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
 
-    def stored_file_names(self):
-        """Return the names of every file this picture has in storage."""
-        return [self.file.name, *self.renditions.values_list("file", flat=True)]
+    def rendition_file_names(self):
+        """Return the names of this picture's renditions in the public storage."""
+        return list(self.renditions.values_list("file", flat=True))
 
     def _known_renditions(self):
         if "_renditions" not in self.__dict__:
             self._renditions = list(self.renditions.all())
         return self._renditions
 
-    def _make_renditions(self, crop, widths, have):
-        storage = self.file.storage
+    def _widths(self, crop, max_width):
+        box = images.crop_box((self.width or 1, self.height or 1), crop, self.focal_x, self.focal_y)
+        return images.rendition_widths(box[2] - box[0], max_width)
+
+    @staticmethod
+    def _missing_widths(known, widths):
+        fallback_format = next((r.format for r in known if r.format != "webp"), None)
+        have = {(r.format, r.width) for r in known}
+        return [
+            width
+            for width in widths
+            if ("webp", width) not in have or (fallback_format, width) not in have
+        ]
+
+    def _stand_in(self, crop, limit):
+        """Return the largest existing renditions to show until the wanted ones are made.
+
+        The wanted crop first, then the picture's own shape (it shows everything a crop
+        would), then any other crop; within it the renditions no wider than ``limit``, or
+        failing those the narrowest one. Never the original.
+        """
+        known = self._known_renditions()
+        for candidate in dict.fromkeys([crop, "", *images.CROPS]):
+            of_crop = [r for r in known if r.crop == candidate]
+            if not of_crop:
+                continue
+            fitting = [r for r in of_crop if r.width <= limit]
+            if not fitting:
+                narrowest = min(r.width for r in of_crop)
+                fitting = [r for r in of_crop if r.width == narrowest]
+            chosen = _by_format(fitting)
+            if chosen["fallback"]:
+                return chosen
+        return _by_format([])
+
+    def _make_renditions(self, wanted):
+        """Make the missing renditions of each (crop, widths) in ``wanted``."""
+        known = self._known_renditions()
+        missing = []
+        for crop, widths in wanted:
+            of_crop = [r for r in known if r.crop == crop]
+            widths = self._missing_widths(of_crop, widths)
+            if widths:
+                missing.append((crop, widths, {(r.format, r.width) for r in of_crop}))
+        if not missing:
+            return []
+        # The smallest fraction of the original that still covers every rendition: a
+        # 40 MP JPEG whose largest rendition is 1920 wide is decoded at a quarter size.
+        scale = 1.0
+        if self.width and self.height:
+            scale = min(
+                1.0,
+                max(max(widths) / _box_width(self, crop) for crop, widths, _have in missing),
+            )
         with self.file.open("rb") as source:
-            picture = images.open_for_renditions(source)
+            try:
+                picture = images.open_for_renditions(source, scale)
+            except (OSError, SyntaxError, ValueError, EOFError) as error:
+                # Pillow's ways of saying the data is bad; a missing file fails above.
+                raise images.DamagedPicture(str(error)) from error
         fallback = images.fallback_format(picture)
         stem = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        crop_part = crop.replace(":", "x") + "-" if crop else ""
         made = []
-        for width in widths:
-            for image_format in ("webp", fallback):
-                if (image_format, width) in have:
-                    continue
-                result = images.make_rendition(
-                    picture, crop, width, image_format, (self.focal_x, self.focal_y)
-                )
-                # A random part keeps two racing processes from writing the same name,
-                # even on object storage configured to overwrite.
-                name = storage.save(
-                    f"renditions/{stem}/{crop_part}{width}-{uuid.uuid4().hex[:8]}"
-                    f".{images.RENDITION_EXTENSIONS[image_format]}",
-                    ContentFile(result.content),
-                )
-                made.append(self._record_rendition(result, name, storage))
-        self._known_renditions().extend(made)
+        for crop, widths, have in missing:
+            crop_part = crop.replace(":", "x") + "-" if crop else ""
+            for width in widths:
+                for image_format in ("webp", fallback):
+                    if (image_format, width) in have:
+                        continue
+                    result = images.make_rendition(
+                        picture, crop, width, image_format, (self.focal_x, self.focal_y)
+                    )
+                    # A random part keeps two racing processes from writing the same
+                    # name, even on object storage configured to overwrite.
+                    name = default_storage.save(
+                        f"renditions/{stem}/{crop_part}{width}-{uuid.uuid4().hex[:8]}"
+                        f".{images.RENDITION_EXTENSIONS[image_format]}",
+                        ContentFile(result.content),
+                    )
+                    made.append(self._record_rendition(result, name, default_storage))
+        known.extend(made)
         return made
 
     def _record_rendition(self, result, name, storage):
@@ -213,6 +281,20 @@ class Image(models.Model):
             return Rendition.objects.get(
                 image=self, crop=result.crop, width=result.width, format=result.format
             )
+
+
+def _box_width(image, crop):
+    box = images.crop_box((image.width, image.height), crop, image.focal_x, image.focal_y)
+    return box[2] - box[0]
+
+
+def _by_format(renditions):
+    """Split renditions into WebP and JPEG/PNG lists, narrowest first."""
+    by_format = {"webp": [], "fallback": []}
+    for rendition in sorted(renditions, key=lambda r: r.width):
+        by_format["webp" if rendition.format == "webp" else "fallback"].append(rendition)
+    by_format["fallback_format"] = next((r.format for r in by_format["fallback"]), None)
+    return by_format
 
 
 def articles_using_image():

@@ -242,8 +242,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Moderation mail is sent while a reader waits for their comment to post: a stalled
-# mail server must cost seconds, not the request.
+# Moderation mail is sent by the task worker (comments/tasks.py), never in a request; a
+# stalled mail server costs the worker this many seconds and a retry, nobody's page.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
@@ -416,3 +416,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 # Load balancers probe over plain HTTP; the SSL redirect (prod.py) must not answer them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# --- Background work and private originals -------------------------------------------
+# Pictures' originals (with their EXIF location and any bytes hidden after the picture)
+# live here, outside MEDIA_ROOT, and no URL serves them; readers get renditions from
+# MEDIA_ROOT (articles/storage.py). Back this folder up: renditions can be made again
+# from it, originals cannot. A site on object storage points "originals" at a private
+# bucket instead.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+STORAGES["originals"] = {"BACKEND": "articles.storage.PrivateFileSystemStorage"}
+# Moderator emails (comments/tasks.py): a failed send is tried again after this many
+# seconds, doubling each time (1, 2, 4, 8 minutes by default), at most this many times
+# in all; the last failure is logged at ERROR with the comment's id.
+COMMENTS_NOTIFY_RETRY_SECONDS = max(env_int("COMMENTS_NOTIFY_RETRY_SECONDS", 60), 1)
+COMMENTS_NOTIFY_MAX_ATTEMPTS = max(env_int("COMMENTS_NOTIFY_MAX_ATTEMPTS", 5), 1)

@@ -14,9 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests never write into the working tree; conftest.py gives each test its own folder too.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-private-")
 # The manifest needs collectstatic; tests render templates without running it.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "articles.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 NEWSROOM_DEMO = True
@@ -27,7 +29,7 @@ if not os.environ.get("DATABASE_URL"):
     }
 # Serve static files from the app folders, as in development, without collectstatic.
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
-for _folder in (MEDIA_ROOT, STATIC_ROOT):
+for _folder in (MEDIA_ROOT, PRIVATE_MEDIA_ROOT, STATIC_ROOT):
     atexit.register(shutil.rmtree, _folder, True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -129,7 +129,7 @@ def test_str_and_urls():
     assert str(tag) == "Politics"
     assert tag.get_absolute_url() == "/tag/politics/"
     assert str(image) == "The square at dawn"
-    assert image.get_absolute_url() == image.file.url
+    assert not hasattr(image, "get_absolute_url"), "originals have no public address"
     assert str(article) == "Council votes"
     assert article.get_absolute_url().endswith("/council-votes/")
 

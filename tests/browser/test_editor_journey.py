@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -77,6 +78,11 @@ def test_editor_publishes_an_illustrated_article(
     article = Article.objects.get(slug="ferry-service-returns-to-the-harbour")
     assert article.is_public
     assert "<strong>fully booked</strong>" in article.body
+    # The upload queued the picture's renditions; the task worker makes them (make run
+    # and production run one beside the web server).
+    assert not article.featured_image.renditions.exists()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert article.featured_image.renditions.exists()
 
     page.goto(live_server.url + "/")
     expect(page.locator("#lead-headline")).to_have_text("Ferry service returns to the harbour")

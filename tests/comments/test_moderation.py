@@ -16,7 +16,7 @@ from comments.moderation import (
     decide_status,
 )
 from tests.comments.helpers import post
-from tests.factories import make_article, make_comment
+from tests.factories import make_article, make_comment, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -157,17 +157,27 @@ def test_comments_open_rules(settings):
 # The moderators' email.
 
 
-def test_held_comment_emails_moderators_after_commit(
+def test_held_comment_queues_the_moderators_email_after_commit(
     client, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from django_tasks_db.models import DBTaskResult
+
     settings.MANAGERS = [("Desk", "desk@example.com")]
     article = make_article(headline="Bridge reopens")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(client, article, comment="Is the bridge safe?")
     assert len(callbacks) == 1
-    assert mailoutbox == []  # nothing before the transaction commits
+    assert not DBTaskResult.objects.exists()  # nothing before the transaction commits
     callbacks[0]()
     comment = Comment.objects.get()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "comments.tasks.notify_moderators"
+    assert queued.args_kwargs["args"] == [comment.pk, "http://testserver/"]
+    assert mailoutbox == []  # the worker sends it, not the reader's request
+
+    assert run_queued_tasks() == 1
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["desk@example.com"]
@@ -184,6 +194,7 @@ def test_notify_emails_setting_takes_over_from_managers(
     settings.COMMENTS_NOTIFY_EMAILS = ["mods@example.com", "chief@example.com"]
     with django_capture_on_commit_callbacks(execute=True):
         post(client, make_article())
+    run_queued_tasks()
     assert mailoutbox[0].to == ["mods@example.com", "chief@example.com"]
 
 
@@ -199,6 +210,7 @@ def test_approved_and_spam_comments_send_no_email(
         post(client, article, comment="Approved at once")
         post(client, article, comment="casino", ip="198.51.100.4", email="c@example.com")
     assert Comment.objects.filter(status="spam").count() == 1
+    assert run_queued_tasks() == 0
     assert mailoutbox == []
 
 
