@@ -120,7 +120,8 @@ def elsewhere(settings, tmp_path):
 def test_backup_restored_elsewhere_has_every_row_and_every_file(newsroom_site, elsewhere, tmp_path):
     rows = database_rows()
     files = stored_files()
-    assert any(name.startswith("images/") for name in files["default"])
+    # Originals in their private storage, renditions in the public one: both are copied.
+    assert any(name.startswith("images/") for name in files["originals"])
     assert any(name.startswith("renditions/") for name in files["default"])
 
     call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
@@ -166,7 +167,7 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(
     newsroom_site, elsewhere, tmp_path
 ):
     call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
-    original = next((tmp_path / "backup" / "files" / "default" / "images").rglob("*.*"))
+    original = next((tmp_path / "backup" / "files" / "originals" / "images").rglob("*.*"))
     damaged = bytearray(original.read_bytes())
     damaged[-3] ^= 0xFF
     original.write_bytes(bytes(damaged))
@@ -174,7 +175,7 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(
         with pytest.raises(CommandError, match="does not match its checksum. Nothing was restored"):
             call_command("restore", str(tmp_path / "backup"))
         assert connection.introspection.table_names() == []
-        assert stored_files()["default"] == {}
+        assert stored_files() == {"default": {}, "originals": {}}
 
 
 def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
@@ -187,11 +188,11 @@ def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
 def test_backup_without_renditions_keeps_originals_and_the_worker_remakes_them(
     newsroom_site, elsewhere, tmp_path
 ):
-    files = stored_files()["default"]
+    originals = stored_files()["originals"]
     call_command("backup", str(tmp_path / "backup"), "--skip-renditions", stdout=io.StringIO())
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     names = {entry.get("name") for entry in manifest["files"]}
-    assert {name for name in files if name.startswith("images/")} <= names
+    assert originals and set(originals) <= names
     assert not any(name and name.startswith("renditions/") for name in names)
     assert manifest["skipped"] == ["renditions"]
 

@@ -65,6 +65,7 @@ def site_environment(own_cluster, tmp_path_factory):
         "CACHE_URL": "locmem://",
         "PAGE_CACHE_SECONDS": "300",
         "MEDIA_ROOT": str(media),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path_factory.mktemp("outage-originals")),
         "PYTHONPATH": str(ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }

@@ -88,15 +88,15 @@ def test_the_editor_works_under_the_enforced_policy(
         "input[type=file]"
     ).set_input_files(str(picture))
     dialog.locator("a.cke_dialog_ui_fileButton").click()
-    # The answer fills in the Image Info tab's URL.
+    # The answer fills in the Image Info tab's URL: the editor's staff-only address.
     expect(dialog.locator("input.cke_dialog_ui_input_text").first).to_have_value(
-        re.compile(r"^/media/images/.+\.jpg$")
+        re.compile(r"^/admin/editor/pictures/images/.+\.jpg$")
     )
     dialog.get_by_label("Alternative Text").fill("The harbour at dawn")
     dialog.locator(".cke_dialog_ui_button_ok").click()
     expect(body.locator("img")).to_have_attribute("alt", "The harbour at dawn")
     src = body.locator("img").get_attribute("src")
-    assert Image.objects.get(file=src.removeprefix("/media/")).uploaded_by == editor
+    assert Image.objects.get(file=src.removeprefix("/admin/editor/pictures/")).uploaded_by == editor
 
     # "Browse Server" opens the picture library (the admin's strict policy) and hands
     # the chosen picture back to the dialog.
