@@ -16,10 +16,13 @@ SMALL, WIDE = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 
 
 def load_every_picture(page):
-    """Scroll to the end and back, so lazy pictures are in the full-page screenshot."""
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("Array.from(document.images).every(image => image.complete)")
-    page.evaluate("window.scrollTo(0, 0)")
+    """Load the lazy pictures below the fold, so the full-page screenshot shows them."""
+    page.evaluate("() => document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    for _ in range(100):
+        if page.evaluate("() => Array.from(document.images).every(image => image.complete)"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("The page's pictures did not load.")
 
 
 @pytest.fixture
