@@ -10,10 +10,11 @@ import logging
 import pytest
 
 from bench.pgcluster import free_port
+from tests.redis_databases import redis_url
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_URL = redis_url(2)
 
 
 @pytest.fixture(autouse=True)

@@ -26,11 +26,12 @@ from django.db import connection
 
 from comments.models import Comment
 from tests.factories import make_article, make_comment, make_user
+from tests.redis_databases import redis_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multiserver]
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = redis_url(0)
 PORTS = range(8630, 8640)
 EDITOR_PASSWORD = "two-servers-one-cache"
 PUBLIC_HOST = "news.example.test"

@@ -25,12 +25,13 @@ from comments.forms import SIGNING_SALT, read_form_key, sign_form
 from comments.models import Comment
 from newsroom import pagecache
 from tests.factories import make_article, make_comment, make_image, make_tag
+from tests.redis_databases import redis_url
 
 pytestmark = pytest.mark.django_db
 
 SECURITY = re.compile(r'name="security" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REDIS_URL = "redis://127.0.0.1:6379/6"
+REDIS_URL = redis_url(1)
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 FILE = "django.core.cache.backends.filebased.FileBasedCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
