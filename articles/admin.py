@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import editor, preview, renditions, revisions
-from .forms import ArticleAdminForm, ArticleAuthorForm, ImageForm
+from .forms import ArticleAdminForm, ArticleAuthorForm, FrontPagePinForm, ImageForm
 from .models import (
     Article,
     ArticleAuthor,
     AuthorProfile,
     Correction,
+    FrontPagePin,
     Image,
+    Section,
     Tag,
     articles_using_image,
 )
@@ -43,6 +45,55 @@ class TagAdmin(admin.ModelAdmin):
         # The article list's tag filter is reached from here: it lists no tags itself.
         url = reverse("admin:articles_article_changelist")
         return format_html('<a href="{}?tag={}">{}</a>', url, tag.slug, tag.num_articles)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    """The site's sections; editors only (articles/roles.py), reporters may look."""
+
+    list_display = ["name", "slug", "order", "show_in_navigation", "is_default"]
+    list_editable = ["order", "show_in_navigation"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "order", "show_in_navigation"]
+
+    @admin.display(description="default", boolean=True)
+    def is_default(self, section):
+        # Articles with no section show under it: NEWS_DEFAULT_SECTION in settings.
+        return section.is_default
+
+
+@admin.register(FrontPagePin)
+class FrontPagePinAdmin(admin.ModelAdmin):
+    """What leads the front page: a pinned lead and ordered top stories, each may expire.
+
+    Editors only: every permission of the articles app is theirs (articles/roles.py);
+    reporters have none of this model's.
+    """
+
+    form = FrontPagePinForm
+    list_display = ["article", "kind", "position", "expires_at", "showing", "pinned_by"]
+    list_editable = ["position"]
+    list_filter = ["kind"]
+    list_select_related = ["article", "pinned_by"]
+    ordering = ["kind", "position", "-pk"]
+    autocomplete_fields = ["article"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pinned_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="on the front page now")
+    def showing(self, pin):
+        # Said with the rule the front page itself uses (Article.is_public_state).
+        if pin.expires_at is not None and pin.expires_at <= timezone.now():
+            return "No: expired"
+        if pin.article.is_public:
+            return "Yes"
+        if pin.article.is_scheduled:
+            return "Not yet: the article is scheduled"
+        return "No: the article is not published"
 
 
 @admin.register(Image)
@@ -287,8 +338,9 @@ class ArticleAdmin(admin.ModelAdmin):
     """
 
     form = ArticleAdminForm
-    list_display = ["headline", "status_label", "published_at", "author_names"]
-    list_filter = [WorkflowFilter, "status", "published_at", TagFilter]
+    list_display = ["headline", "section", "status_label", "published_at", "author_names"]
+    # Filtering by section reads article_section_recent_idx, in the list's own order.
+    list_filter = [WorkflowFilter, "status", "section", "published_at", TagFilter]
     # Rendering a row costs the admin about 1 ms here: 50 keep the list inside its budget.
     list_per_page = 50
     # Searched through ArticleQuerySet.search (get_search_results), not one LIKE per field.
@@ -302,13 +354,13 @@ class ArticleAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["featured_image", "tags"]
-    list_select_related = ["featured_image"]
+    list_select_related = ["featured_image", "section"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Picture", {"fields": ["featured_image"]}),
-        ("Byline and tags", {"fields": ["byline", "tags"]}),
+        ("Section, byline and tags", {"fields": ["section", "byline", "tags"]}),
         (
             "Publishing",
             {

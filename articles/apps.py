@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
 
         from newsroom import pagecache
 
-        from .models import Article
+        from .models import Article, FrontPagePin
         from .roles import ensure_roles
         from .search import ensure_sqlite_triggers
 
@@ -27,3 +27,5 @@ class ArticlesConfig(AppConfig):
         # A scheduled article goes live with no request to say so: no cached page may
         # outlive its publication time.
         pagecache.register_next_change(Article.objects.next_publication_time)
+        # A pin's expiry changes the front page with no request either.
+        pagecache.register_next_change(FrontPagePin.objects.next_expiry)

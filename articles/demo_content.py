@@ -1,7 +1,8 @@
 """Demo stories for a fictional town paper, and the pictures drawn to go with them.
 
-``load_demo`` turns ``DEMO_STORIES`` into published articles so a fresh checkout has
-something to read; ``import_text`` borrows ``make_placeholder_picture`` when a story
+``load_demo`` turns ``DEMO_STORIES`` into published articles, filed in ``DEMO_SECTIONS``
+and written by ``DEMO_AUTHORS`` (bylines that link to author pages), so a fresh checkout
+has something to read; ``import_text`` borrows ``make_placeholder_picture`` when a story
 arrives without a photograph. Every place, person and quote here is invented.
 
 Credits are stored bare ("Harrowfield Gazette"): templates add ``IMAGE_CREDIT_PREFIX``.
@@ -12,6 +13,44 @@ import io
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+
+# The sections of the demo paper, in navigation order: (name, slug, short description).
+DEMO_SECTIONS = [
+    ("News", "news", "What is happening in Harrowfield and the villages along the Wend."),
+    ("Politics", "politics", "The town council, the county and the people who stand for them."),
+    ("Business", "business", "Shops, jobs and the firms that keep the market square busy."),
+    ("Sport", "sport", "Harrowfield Town, school teams and weekend results."),
+    ("Culture", "culture", "Libraries, galleries, music and the town's own history."),
+]
+
+# The paper's writers: username -> (first name, last name, short bio). Bylines link to
+# their author pages; none of them can log in (load_demo gives them no password).
+DEMO_AUTHORS = {
+    "alice.marsh": (
+        "Alice",
+        "Marsh",
+        "Alice covers the town hall and the county council. Before journalism she "
+        "taught history at Harrowfield Grammar.",
+    ),
+    "owen.pryce": (
+        "Owen",
+        "Pryce",
+        "Owen reports on the river, the weather and the businesses that depend on both.",
+    ),
+    "hana.okoro": (
+        "Hana",
+        "Okoro",
+        "Hana writes about schools, libraries and the people who run them.",
+    ),
+    "dev.kalra": (
+        "Dev",
+        "Kalra",
+        "Dev has followed Harrowfield Town home and away for twelve seasons.",
+    ),
+}
+
+# The story an editor has pinned as the lead of the demo front page.
+DEMO_PINNED_LEAD = "new-flood-defences-on-the-wend-to-be-finished-by-autumn"
 
 DEMO_STORIES = [
     {
@@ -42,7 +81,8 @@ DEMO_STORIES = [
             "will publish a review of car park use after six months.",
         ],
         "tags": [("Council", "council"), ("Transport", "transport")],
-        "byline": "Staff reporter",
+        "section": "politics",
+        "authors": ["alice.marsh"],
         "image": {
             "alt_text": "The council chamber seen from the public gallery during a late meeting",
             "caption": "Residents filled the public gallery for Tuesday's budget debate.",
@@ -76,7 +116,8 @@ DEMO_STORIES = [
             "embankment has been seeded. A signed diversion runs through Coronation Park.",
         ],
         "tags": [("River Wend", "river-wend"), ("Environment", "environment")],
-        "byline": "Staff reporter",
+        "section": "news",
+        "authors": ["owen.pryce"],
         "image": {
             "alt_text": "A digger shaping a grass embankment beside a slow brown river",
             "caption": "Work on the east bank embankment near Mill Bridge.",
@@ -112,7 +153,8 @@ DEMO_STORIES = [
             "final. A cake sale on Friday brought in just over three hundred pounds.",
         ],
         "tags": [("Schools", "schools"), ("Science", "science")],
-        "byline": "Education reporter",
+        "section": "news",
+        "authors": ["hana.okoro"],
         "image": {
             "alt_text": "Pupils kneel around a small orange robot on a practice table",
             "caption": "The St Brennock's team with Marmalade after the regional round.",
@@ -145,7 +187,8 @@ DEMO_STORIES = [
             "found other work during the closure have all come back.",
         ],
         "tags": [("Business", "business"), ("Food and drink", "food-and-drink")],
-        "byline": "Staff reporter",
+        "section": "business",
+        "authors": ["owen.pryce", "alice.marsh"],
         "image": {
             "alt_text": "A bakery shop front with a queue of customers along the pavement",
             "caption": "Customers queue outside Crumb & Co on its first morning back.",
@@ -179,7 +222,8 @@ DEMO_STORIES = [
             "return fixture in March.",
         ],
         "tags": [("Sport", "sport"), ("Football", "football")],
-        "byline": "Sports desk",
+        "section": "sport",
+        "authors": ["dev.kalra"],
         "image": {
             "alt_text": "Football players in red and white celebrate in front of a home crowd",
             "caption": "Harrowfield players celebrate Josh Amberley's late winner.",
@@ -215,7 +259,8 @@ DEMO_STORIES = [
             "to the community room.",
         ],
         "tags": [("Council", "council"), ("Libraries", "libraries")],
-        "byline": "Staff reporter",
+        "section": "culture",
+        "authors": ["hana.okoro"],
         "image": {
             "alt_text": "A red-brick library building with tall arched windows",
             "caption": "The Chapel Street library, where the new wing will be built.",

@@ -1,4 +1,4 @@
-"""RSS feeds: the latest articles, and the latest articles with a tag."""
+"""RSS feeds: the latest articles, and the latest articles with a tag or in a section."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from .models import Article, Tag
 from .pagination import first_rows, tagged
+from .sections import find_section
 
 FEED_LENGTH = 20
 
@@ -76,3 +77,22 @@ class TagFeed(LatestArticlesFeed):
 
     def items(self, tag):
         return self.newest(tagged(tag))
+
+
+class SectionFeed(LatestArticlesFeed):
+    """The newest published articles in one section, at /section/<slug>/feed/."""
+
+    def get_object(self, request, slug):
+        return find_section(slug)
+
+    def title(self, section):
+        return f"{section.name} · {settings.SITE_NAME}"
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def description(self, section):
+        return section.description or f"The latest articles in {section.name}."
+
+    def items(self, section):
+        return self.newest(Article.objects.published().in_section(section))

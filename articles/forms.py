@@ -1,10 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
 from .editor import body_widget
 from .images import read_embedded_credit
-from .models import Article, ArticleAuthor, Image
+from .models import Article, ArticleAuthor, FrontPagePin, Image
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -27,6 +28,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "featured_image",
             "byline",
+            "section",
             "tags",
             "status",
             "published_at",
@@ -127,3 +129,35 @@ class ArticleAuthorForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=self._get_validation_exclusions())
         except ValidationError:
             self.add_error("author", "This author is already in the byline.")
+
+
+class FrontPagePinForm(forms.ModelForm):
+    """Pin a story to the front page: one lead at a time, and an expiry still to come."""
+
+    class Meta:
+        model = FrontPagePin
+        fields = ["article", "kind", "position", "expires_at"]
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if expires_at is not None and expires_at <= timezone.now():
+            raise ValidationError(
+                "The unpin time has already passed: choose a time still to come, or leave "
+                "it empty to keep the story pinned until you remove it."
+            )
+        return expires_at
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("kind") == FrontPagePin.Kind.LEAD:
+            other_leads = FrontPagePin.objects.unexpired().filter(kind=FrontPagePin.Kind.LEAD)
+            if self.instance.pk:
+                other_leads = other_leads.exclude(pk=self.instance.pk)
+            current = other_leads.select_related("article").first()
+            if current is not None:
+                self.add_error(
+                    "kind",
+                    f"“{current.article}” is already pinned as the lead story. Make that pin a "
+                    "top story or remove it first: the front page has one lead.",
+                )
+        return cleaned_data

@@ -24,6 +24,7 @@ DEMO_REPORTER_PASSWORD = "newsroom-reporter"  # noqa: S105 - printed for the loc
 # Editors also moderate comments and unlock logins; nothing is imported from those apps.
 ROLES = {
     EDITORS: {
+        # Every permission of the app, so sections and front page pins are theirs alone.
         "articles": None,
         "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
         # django-axes' failed-login records: deleting them unlocks a login (newsroom/admin.py).
@@ -37,6 +38,8 @@ ROLES = {
             "add_image",
             "view_image",
             "view_tag",
+            # They choose an article's section; the list of them is theirs to read.
+            "view_section",
         ),
     },
 }

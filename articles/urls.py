@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from newsroom.pagecache import cache_public_page
 
 from . import views
-from .feeds import LatestArticlesFeed, TagFeed
+from .feeds import LatestArticlesFeed, SectionFeed, TagFeed
 
 app_name = "articles"
 
@@ -49,6 +49,8 @@ urlpatterns = [
     ),
     path("tag/<slug:slug>/", cache_public_page(views.TagView.as_view()), name="tag"),
     path("tag/<slug:slug>/feed/", cache_public_page(TagFeed()), name="tag-feed"),
+    path("section/<slug:slug>/", cache_public_page(views.SectionView.as_view()), name="section"),
+    path("section/<slug:slug>/feed/", cache_public_page(SectionFeed()), name="section-feed"),
     path("feed/", cache_public_page(LatestArticlesFeed()), name="feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path(

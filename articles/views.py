@@ -13,8 +13,10 @@ from django.views.generic import DetailView, ListView
 from comments.views import comment_context
 
 from . import preview
+from .frontpage import build_front_page
 from .models import Article, ArticleRedirect, Correction, Tag
 from .pagination import listing_paginator, tagged
+from .sections import find_section
 
 
 class PublishedArticlesMixin:
@@ -51,10 +53,13 @@ class ListingMixin:
 
 
 class HomeView(ListingMixin, ListView):
-    """The front page: the lead story, then the latest articles.
+    """The front page: the lead, top stories, a block per section, then the latest.
 
-    Template: ``articles/home.html``. Context: ``lead`` (the newest article, on the
-    first page only), ``page_obj`` and ``article_list`` (the rest).
+    Template: ``articles/home.html``. Context, on the first page only: ``lead`` (pinned
+    by an editor, or the newest article), ``top_stories`` (pinned, in order) and
+    ``section_blocks`` (each a ``section`` and its newest ``articles``); on every page
+    ``page_obj`` and ``article_list`` (the latest, less what shows above). See
+    ``articles.frontpage``.
     """
 
     template_name = "articles/home.html"
@@ -64,10 +69,14 @@ class HomeView(ListingMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        articles = list(context["article_list"])
-        if context["page_obj"].number == 1 and articles:
-            context["lead"], articles = articles[0], articles[1:]
-        context["article_list"] = articles
+        if context["page_obj"].number == 1:
+            front = build_front_page(list(context["article_list"]))
+            context.update(
+                lead=front.lead,
+                top_stories=front.top_stories,
+                section_blocks=front.section_blocks,
+                article_list=front.latest,
+            )
         return context
 
 
@@ -85,6 +94,27 @@ class TagView(ListingMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SectionView(ListingMixin, ListView):
+    """A section's front: its published articles, newest first.
+
+    Template: ``articles/section_detail.html``. Context: ``section``, ``page_obj`` and
+    ``article_list``. The default section also lists the articles that have none.
+    """
+
+    template_name = "articles/section_detail.html"
+
+    def listing_name(self):
+        return f"section:{self.section.pk}"
+
+    def get_queryset(self):
+        # From the sections every page reads anyway (cached), not a query of its own.
+        self.section = find_section(self.kwargs["slug"])
+        return super().get_queryset().in_section(self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
 
 
 class SearchView(PublishedArticlesMixin, ListView):

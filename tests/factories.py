@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, Image, Tag
+from articles.models import Article, Image, Section, Tag
 
 _sequence = itertools.count(1)
 
@@ -46,6 +46,14 @@ def make_tag(**fields):
     fields.setdefault("name", f"Topic {number}")
     fields.setdefault("slug", f"topic-{number}")
     return Tag.objects.create(**fields)
+
+
+def make_section(**fields):
+    number = next(_sequence)
+    fields.setdefault("name", f"Section {number}")
+    fields.setdefault("slug", f"section-{number}")
+    fields.setdefault("order", number)
+    return Section.objects.create(**fields)
 
 
 def make_user(**fields):

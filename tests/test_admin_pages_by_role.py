@@ -16,13 +16,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from articles import revisions
-from articles.models import Article, AuthorProfile
+from articles.models import Article, AuthorProfile, FrontPagePin
 from articles.roles import ROLES
 from articles.tasks import make_renditions
 from tests.factories import (
     make_article,
     make_comment,
     make_image,
+    make_section,
     make_staff,
     make_tag,
     make_upload,
@@ -89,6 +90,8 @@ OBJECT_FACTORIES = {
     ),
     "comments.Comment": lambda owner: make_comment(),
     "axes.AccessAttempt": lambda owner: _failed_login(),
+    "articles.Section": lambda owner: make_section(),
+    "articles.FrontPagePin": lambda owner: FrontPagePin.objects.create(article=make_article()),
 }
 
 

@@ -10,6 +10,7 @@ from .article import (
     Correction,
     Tag,
 )
+from .frontpage import FrontPagePin
 from .image import (
     Image,
     Rendition,
@@ -17,6 +18,7 @@ from .image import (
     UprightImageFieldFile,
     articles_using_image,
 )
+from .section import Section
 
 __all__ = [
     "Article",
@@ -26,8 +28,10 @@ __all__ = [
     "ArticleRevision",
     "AuthorProfile",
     "Correction",
+    "FrontPagePin",
     "Image",
     "Rendition",
+    "Section",
     "Tag",
     "UprightImageField",
     "UprightImageFieldFile",

@@ -1,7 +1,7 @@
 """Articles and what hangs off them: tags, bylines, corrections, revisions, old addresses."""
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import (
     Count,
     F,
@@ -91,13 +91,54 @@ class ArticleQuerySet(models.QuerySet):
         Cards show no tags; the article page and the feeds ask for them (``with_tags``).
         """
         return (
-            self.select_related("featured_image")
+            self.select_related("featured_image", "section")
             .prefetch_related(
                 # The through rows, not plain users, so bylines keep the authors' order.
                 Prefetch("authorships", queryset=ArticleAuthor.objects.select_related("author")),
             )
             .with_comment_count()
         )
+
+    def in_section(self, section):
+        """Return the articles that show under ``section``.
+
+        Articles with no section show under the default one (``NEWS_DEFAULT_SECTION``).
+        """
+        if section.is_default:
+            return self.filter(Q(section=section) | Q(section__isnull=True))
+        return self.filter(section=section)
+
+    def latest_ids_per_section(self, sections, number):
+        """Return ``{section id: [the ids of its newest number articles]}`` in one query.
+
+        One ``SELECT … LIMIT number`` per section, each read from its own index
+        (article_section_listing_idx), glued with UNION ALL: the cost is ``number`` rows
+        a section, whatever the archive's size. A window function (ROW_NUMBER() OVER
+        (PARTITION BY section)) would number every published article on every render.
+        Django cannot slice the parts of a union on SQLite, hence the SQL put together
+        here from each part's own compiled query.
+        """
+        if not sections or number < 1:
+            return {}
+        parts, params = [], []
+        for section in sections:
+            part = (
+                self.in_section(section)
+                .order_by("-published_at", "-pk")
+                .annotate(front_section=Value(section.pk, output_field=models.IntegerField()))
+                .values_list("front_section", "pk")[:number]
+            )
+            sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+            # Django's own SQL for each part, values as parameters: nothing is pasted in.
+            parts.append(f"SELECT * FROM ({sql}) AS part_{len(parts)}")  # noqa: S608
+            params.extend(part_params)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+        found = {section.pk: [] for section in sections}
+        for section_id, pk in rows:
+            found[section_id].append(pk)
+        return found
 
     def with_tags(self):
         return self.prefetch_related("tags")
@@ -198,6 +239,20 @@ class Article(models.Model):
         editable=False,
         related_name="in_bodies",
     )
+    # SET_NULL, not PROTECT: a section is not part of an article's address, so removing
+    # one breaks no link, and its articles simply show under the default section. PROTECT
+    # would make deleting a section list (and block on) every article it ever held.
+    section = models.ForeignKey(
+        "articles.Section",
+        verbose_name="section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        # The section indexes below start with it; a plain one would be a third copy.
+        db_index=False,
+        help_text="The article's home on the site. Left empty, it shows under the default section.",
+    )
     tags = models.ManyToManyField(Tag, verbose_name="tags", blank=True, related_name="articles")
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -243,6 +298,15 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
             # The newsdesk's list of every article, newest first.
             models.Index(fields=["-published_at", "-id"], name="article_recent_idx"),
+            # A section front's page of ids, like article_listing_idx for the whole site.
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"],
+                name="article_section_listing_idx",
+            ),
+            # The newsdesk's list filtered by section, in its default order.
+            models.Index(
+                fields=["section", "-published_at", "-id"], name="article_section_recent_idx"
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and unpublish articles"),

@@ -1,11 +1,13 @@
-"""Template tags for pictures: every picture readers see is served from renditions."""
+"""Template tags for article pages and lists: pictures served from renditions, headlines."""
 
 import functools
 import logging
+import re
 from typing import NamedTuple
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from ..editor import replace_body_images
@@ -133,3 +135,24 @@ def article_body(article):
 
     # The body was sanitised with nh3 on save (articles/editor.py).
     return mark_safe(replace_body_images(article.body, responsive))  # noqa: S308
+
+
+# A word joined to another by a hyphen ("by-election", "well-to-do"), as headlines write it.
+HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
+
+
+@register.filter(is_safe=True)
+def keep_hyphenated(text):
+    """Escape ``text`` and wrap each hyphenated word so no line breaks at its hyphen.
+
+    Browsers may break a line after any hyphen, which splits "by-election" into "by-" and
+    "election" across two lines of a large headline. A ``nowrap`` span (site.css) keeps
+    the word whole and the text as written; a non-breaking hyphen (U+2011) would do the
+    same but change what readers copy and what some fonts can draw.
+    """
+    return mark_safe(  # noqa: S308 - every part is escaped here
+        HYPHENATED_WORD.sub(
+            lambda match: f'<span class="nowrap">{match.group(0)}</span>',
+            str(conditional_escape(text)),
+        )
+    )

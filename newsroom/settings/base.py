@@ -429,3 +429,10 @@ STORAGES["originals"] = {"BACKEND": "articles.storage.PrivateFileSystemStorage"}
 # in all; the last failure is logged at ERROR with the comment's id.
 COMMENTS_NOTIFY_RETRY_SECONDS = max(env_int("COMMENTS_NOTIFY_RETRY_SECONDS", 60), 1)
 COMMENTS_NOTIFY_MAX_ATTEMPTS = max(env_int("COMMENTS_NOTIFY_MAX_ATTEMPTS", 5), 1)
+# --- Sections and the front page -------------------------------------------------------
+# The slug of the section articles with none show under (articles/models/section.py).
+NEWS_DEFAULT_SECTION = os.environ.get("NEWS_DEFAULT_SECTION", "news")
+# How many of each section's newest stories its block on the front page shows.
+FRONT_PAGE_SECTION_STORIES = max(env_int("FRONT_PAGE_SECTION_STORIES", 4), 1)
+# The masthead's section navigation, read once per page cache generation.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("articles.context_processors.sections")

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 from PIL import Image as PILImage
 
-from articles.demo_content import DEMO_STORIES
+from articles.demo_content import DEMO_PINNED_LEAD, DEMO_SECTIONS, DEMO_STORIES
 from articles.management.commands.import_text import Command as ImportTextCommand
-from articles.models import Article, Image, Tag
+from articles.models import Article, FrontPagePin, Image, Section, Tag
 from tests.factories import log_in, make_article, make_picture_bytes, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,10 @@ def test_load_demo_publishes_every_story_with_a_real_jpeg():
             assert picture.size == (1600, 900)
         assert article.body.startswith("<p>")
         assert article.tags.exists()
-        assert article.byline
-        assert not article.authors.exists()
+        assert article.section is not None
+        # Real writers, not a free-text byline: the byline links to their pages.
+        assert not article.byline
+        assert article.authors.exists()
 
 
 def test_load_demo_orders_stories_newest_first_as_listed():
@@ -114,11 +116,40 @@ def test_load_demo_with_demo_accounts_credits_only_stories_without_authors():
     run("load_demo")
     reporter = make_user(first_name="Real", last_name="Reporter")
     credited = Article.objects.get(slug=DEMO_STORIES[0]["slug"])
-    credited.authors.set([reporter])
+    credited.set_authors([reporter])
+    uncredited = Article.objects.get(slug=DEMO_STORIES[1]["slug"])
+    uncredited.set_authors([])
     run("load_demo", demo_accounts=True)
     editor = get_user_model().objects.get(username="editor")
     assert list(credited.authors.all()) == [reporter]
-    assert Article.objects.filter(authors=editor).count() == len(DEMO_STORIES) - 1
+    assert list(Article.objects.filter(authors=editor)) == [uncredited]
+
+
+def test_load_demo_files_stories_in_sections_with_linked_bylines_and_a_pinned_lead(client):
+    run("load_demo")
+    assert [section.slug for section in Section.objects.all()] == [
+        slug for _, slug, _ in DEMO_SECTIONS
+    ]
+    front = client.get("/")
+    assert front.context["lead"].slug == DEMO_PINNED_LEAD
+    html = front.content.decode()
+    for name, slug, _ in DEMO_SECTIONS:
+        assert f'<a href="/section/{slug}/">{name}</a>' in html
+    for article in Article.objects.all():
+        page = client.get(article.get_absolute_url()).content.decode()
+        for author in article.ordered_authors:
+            assert f'<a href="/author/{author.username}/" rel="author">' in page
+            author_page = client.get(f"/author/{author.username}/")
+            assert author_page.status_code == 200
+            assert escape(author.author_profile.bio) in author_page.content.decode()
+            # Bylines, not logins.
+            assert not author.has_usable_password()
+    # Sections that already exist are kept as editors left them; nothing is made twice.
+    Section.objects.filter(slug="sport").update(name="Sports")
+    run("load_demo")
+    assert Section.objects.get(slug="sport").name == "Sports"
+    assert Section.objects.count() == len(DEMO_SECTIONS)
+    assert FrontPagePin.objects.count() == 1
 
 
 def test_load_demo_reuses_a_tag_an_editor_created_under_another_slug():
@@ -139,8 +170,9 @@ def test_load_demo_with_demo_accounts_creates_an_editor_who_can_log_in(client):
     assert log_in(client, "editor", "newsroom-editor")
     assert "Demo editor: username editor, password newsroom-editor" in output
     assert "Admin: http://example.test:9000/admin/" in output
-    for article in Article.objects.all():
-        assert list(article.authors.all()) == [editor]
+    # The stories keep their demo writers; the editor edits every article anyway.
+    assert not Article.objects.filter(authors=editor).exists()
+    assert not Article.objects.filter(authors=None).exists()
 
 
 def test_load_demo_with_demo_accounts_creates_a_reporter_who_cannot_publish(client):

@@ -767,16 +767,17 @@ def test_a_list_of_pictures_without_renditions_queues_one_task_once(
     pictures = [make_image(renditions=False) for _ in range(6)]
     for image in pictures:
         make_article(featured_image=image)
-    # with nothing cached: the count and the next scheduled publication (how long the
-    # count is kept: articles/pagination.py), the page's ids, those articles, their
-    # authors, the renditions (none), and one INSERT for the single task that asks for
-    # every missing picture
-    with django_assert_num_queries(7), django_capture_on_commit_callbacks(execute=True):
+    # with nothing cached: the count and the next scheduled publication and pin expiry
+    # (how long the count is kept: articles/pagination.py), the masthead's sections, the
+    # page's ids, those articles, their authors, the renditions (none), the front page's
+    # pins, and one INSERT for the single task that asks for every missing picture
+    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=True):
         assert client.get("/").status_code == 200
     task = DBTaskResult.objects.get()
     assert sorted(task.args_kwargs["args"][0]) == sorted(image.pk for image in pictures)
-    # Queued already: the next readers add nothing to the queue (and the count is kept).
-    with django_assert_num_queries(4), django_capture_on_commit_callbacks(execute=True):
+    # Queued already: the next readers add nothing to the queue (and the count and the
+    # sections are kept).
+    with django_assert_num_queries(5), django_capture_on_commit_callbacks(execute=True):
         assert client.get("/").status_code == 200
     assert DBTaskResult.objects.count() == 1
     assert not Rendition.objects.exists()

@@ -52,9 +52,18 @@ def test_groups_have_the_documented_permissions():
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert reporters == {
         "add_article", "change_article", "view_article", "add_image", "view_image", "view_tag",
+        "view_section",
     }  # fmt: skip
     assert "publish_article" not in reporters
     assert {"publish_article", "add_correction", "change_tag", "delete_article"} <= editors
+    # Sections and what leads the front page are the editors' alone.
+    pins_and_sections = {
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("section", "frontpagepin")
+    }
+    assert pins_and_sections <= editors
+    assert not (pins_and_sections - {"view_section"}) & reporters
 
 
 def test_reporter_writes_a_draft_and_becomes_its_author(client, reporter):

@@ -62,11 +62,12 @@ def test_every_public_article_is_in_exactly_one_file_and_no_other_is_anywhere(cl
     )
 
 
-def test_index_lists_home_tags_authors_and_each_month_with_articles(client):
+def test_index_lists_home_sections_tags_authors_and_each_month_with_articles(client):
     _archive([(2024, 12, 1), (2025, 3, 2)])
     response = client.get("/sitemap.xml")
     assert _files(client) == [
         "http://testserver/sitemap-home.xml",
+        "http://testserver/sitemap-sections.xml",
         "http://testserver/sitemap-tags.xml",
         "http://testserver/sitemap-authors.xml",
         "http://testserver/sitemap-articles-2025-03.xml",
@@ -163,10 +164,10 @@ def test_a_big_month_is_split_into_pages_the_index_lists(client, monkeypatch):
 @pytest.mark.parametrize("per_month", [1, 12])
 def test_sitemap_query_counts_are_fixed(client, django_assert_num_queries, per_month):
     _archive([(2025, month, per_month) for month in range(1, 6)])
-    # The index, cold: the next scheduled publication (how long to keep what follows),
-    # the months with their counts and dates; then nothing, until the page cache's
-    # generation moves on.
-    with django_assert_num_queries(2):
+    # The index, cold: the next scheduled publication and front page pin expiry (how
+    # long to keep what follows), the months with their counts and dates; then nothing,
+    # until the page cache's generation moves on.
+    with django_assert_num_queries(3):
         client.get("/sitemap.xml")
     with django_assert_num_queries(0):
         client.get("/sitemap.xml")
@@ -176,6 +177,7 @@ def test_sitemap_query_counts_are_fixed(client, django_assert_num_queries, per_m
         ("/sitemap-tags.xml", 1),
         ("/sitemap-authors.xml", 1),
         ("/sitemap-home.xml", 0),
+        ("/sitemap-sections.xml", 1),  # the sections, then cached for every page
     ]:
         with django_assert_num_queries(queries):
             assert client.get(path).status_code == 200, path

@@ -420,16 +420,18 @@ def test_comment_counts_on_lists_add_no_query(client, django_assert_num_queries,
         article = make_article(tags=[tag])
         for _ in range(3):
             make_comment(article)
-    # Home, with nothing cached: the count and the next scheduled publication (how long
-    # the count may be kept: articles/pagination.py), the page's ids, those articles with
-    # pictures and comment counts, their authors.
-    with django_assert_num_queries(5):
+    # Home, with nothing cached: the count and the next scheduled publication and front
+    # page pin expiry (how long the count may be kept: articles/pagination.py), the
+    # masthead's sections, the page's ids, those articles with pictures and comment
+    # counts, their authors, the front page's pins.
+    with django_assert_num_queries(8):
         home = client.get("/").content.decode()
-    # Tag page: the tag, then the same five.
-    with django_assert_num_queries(6):
+    # Tag page: the tag, then the same but the sections (kept) and the pins (home only).
+    with django_assert_num_queries(7):
         tagged = client.get("/tag/busy/").content.decode()
-    # Counted once per page cache generation: the next views skip both.
-    with django_assert_num_queries(3):
+    # Counted once per page cache generation: the next views skip the count, the times
+    # and the sections.
+    with django_assert_num_queries(4):
         assert client.get("/").content.decode() == home
     with django_assert_num_queries(4):
         assert client.get("/tag/busy/").content.decode() == tagged

@@ -1,13 +1,21 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from articles.demo_content import DEMO_STORIES, make_demo_picture
+from articles.demo_content import (
+    DEMO_AUTHORS,
+    DEMO_PINNED_LEAD,
+    DEMO_SECTIONS,
+    DEMO_STORIES,
+    make_demo_picture,
+)
 from articles.importer import find_or_create_tag, paragraphs_to_html
-from articles.models import Article, Image
+from articles.models import Article, AuthorProfile, FrontPagePin, Image, Section
 from articles.roles import (
     DEMO_EDITOR_PASSWORD,
     DEMO_EDITOR_USERNAME,
@@ -19,8 +27,8 @@ from newsroom import pagecache
 
 class Command(BaseCommand):
     help = (
-        "Publish the demo stories that are missing, each with a generated picture. "
-        "Running it again creates nothing new."
+        "Publish the demo stories that are missing, each with a generated picture, its "
+        "section and its authors. Running it again creates nothing new."
     )
 
     def add_arguments(self, parser):
@@ -51,6 +59,8 @@ class Command(BaseCommand):
             transaction.on_commit(pagecache.invalidate)
             editor = ensure_demo_editor() if demo_accounts else None
             reporter, reporter_password = ensure_demo_reporter() if demo_accounts else (None, "")
+            sections = self.ensure_sections()
+            authors = self.ensure_authors()
             created = present = 0
             now = timezone.now()
             for position, story in enumerate(DEMO_STORIES):
@@ -58,8 +68,11 @@ class Command(BaseCommand):
                 if article is None:
                     # The extra hours keep the order fixed when two stories share a day.
                     published_at = now - timedelta(days=story["days_ago"], hours=position + 1)
-                    article = self.create_story(story, published_at)
+                    article = self.create_story(story, published_at, sections, authors)
                     created += 1
+                    if story["slug"] == DEMO_PINNED_LEAD and not FrontPagePin.objects.exists():
+                        # What an editor does on a real site: choose the lead.
+                        FrontPagePin.objects.create(article=article, kind=FrontPagePin.Kind.LEAD)
                 else:
                     present += 1
                 # A story someone has already credited keeps its authors.
@@ -81,8 +94,37 @@ class Command(BaseCommand):
             base_url += "/"
         self.stdout.write(f"Admin: {base_url}admin/")
 
-    def create_story(self, story, published_at):
-        """Create one demo article with its picture and tags."""
+    def ensure_sections(self):
+        """Return the demo sections by slug, creating the missing ones; keep existing ones."""
+        sections = {}
+        for order, (name, slug, description) in enumerate(DEMO_SECTIONS):
+            # An editor's own section of that name (under another slug) is reused.
+            sections[slug] = Section.objects.filter(
+                Q(slug=slug) | Q(name=name)
+            ).first() or Section.objects.create(
+                name=name, slug=slug, description=description, order=order
+            )
+        return sections
+
+    def ensure_authors(self):
+        """Return the demo writers by username, creating the missing ones with a bio.
+
+        They have no usable password: bylines, not logins, on any site this runs on.
+        """
+        authors = {}
+        for username, (first_name, last_name, bio) in DEMO_AUTHORS.items():
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"first_name": first_name, "last_name": last_name}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            AuthorProfile.objects.get_or_create(user=user, defaults={"bio": bio})
+            authors[username] = user
+        return authors
+
+    def create_story(self, story, published_at, sections, authors):
+        """Create one demo article with its picture, section, authors and tags."""
         picture = story["image"]
         image = Image(
             file=make_demo_picture(*story["colours"], label=story["headline"]),
@@ -99,9 +141,10 @@ class Command(BaseCommand):
             standfirst=story["standfirst"],
             body=paragraphs_to_html(story["body_paragraphs"]),
             featured_image=image,
-            byline=story["byline"],
+            section=sections[story["section"]],
             status=Article.Status.PUBLISHED,
             published_at=published_at,
         )
+        article.set_authors([authors[username] for username in story["authors"]])
         article.tags.set([find_or_create_tag(name, slug) for name, slug in story["tags"]])
         return article

@@ -1,0 +1,50 @@
+"""Sections (News, Sport…): each article's one primary home, and the site's navigation."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class SectionQuerySet(models.QuerySet):
+    def in_navigation(self):
+        """Return the sections the masthead lists, in their order."""
+        return self.filter(show_in_navigation=True)
+
+
+class Section(models.Model):
+    name = models.CharField("name", max_length=60, unique=True)
+    slug = models.SlugField(
+        "slug", max_length=60, unique=True, help_text="The section's address: /section/<slug>/."
+    )
+    description = models.CharField(
+        "short description",
+        max_length=300,
+        blank=True,
+        help_text="One sentence shown at the top of the section's page and in its feed.",
+    )
+    order = models.PositiveSmallIntegerField(
+        "order",
+        default=0,
+        help_text="Position in the navigation and on the front page: lower comes first.",
+    )
+    show_in_navigation = models.BooleanField(
+        "show in navigation",
+        default=True,
+        help_text="Listed in the masthead and given a block on the front page.",
+    )
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    @property
+    def is_default(self):
+        """Return True for the section articles without one show under (settings)."""
+        return self.slug == settings.NEWS_DEFAULT_SECTION

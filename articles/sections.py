@@ -1,0 +1,69 @@
+"""The site's sections as every page needs them, read once per page cache generation."""
+
+import logging
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+
+from newsroom import pagecache
+
+from .models import Section
+
+logger = logging.getLogger(__name__)
+
+# Kept at most this long; any change staff make starts a new generation sooner.
+SECTIONS_SECONDS = 3600
+
+
+class SiteSections(NamedTuple):
+    """Every section, in order; those in the navigation; the default one (or None)."""
+
+    all: tuple
+    navigation: tuple
+    default: Section | None
+
+
+def site_sections():
+    """Return the site's sections: one query per page cache generation, none otherwise.
+
+    Any change staff make (a section renamed, hidden or added) starts a new generation,
+    so the masthead is never older than the pages it sits on. Nothing about sections
+    changes on a schedule, so unlike list counts (``articles.pagination.cached``) this
+    asks no app when content next changes, which would cost queries of its own.
+    """
+    try:
+        key = f"sections:{pagecache.generation()}"
+        found = cache.get(key)
+    except Exception:
+        # An unreachable cache (Redis down) costs this query on every page, not the page.
+        logger.exception("Could not read the sections from the cache.")
+        return _read_sections()
+    if found is None:
+        found = _read_sections()
+        try:
+            cache.set(key, found, SECTIONS_SECONDS)
+        except Exception:
+            logger.exception("Could not keep the sections in the cache.")
+    return found
+
+
+def find_section(slug):
+    """Return the section with ``slug`` from ``site_sections``, or raise Http404."""
+    for section in site_sections().all:
+        if section.slug == slug:
+            return section
+    raise Http404("No such section.")
+
+
+def _read_sections():
+    sections = tuple(Section.objects.all())
+    return SiteSections(
+        all=sections,
+        navigation=tuple(section for section in sections if section.show_in_navigation),
+        default=next(
+            (section for section in sections if section.slug == settings.NEWS_DEFAULT_SECTION),
+            None,
+        ),
+    )
