@@ -28,6 +28,8 @@ ROLES = {
         "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
         # django-axes' failed-login records: deleting them unlocks a login (newsroom/admin.py).
         "axes": ("view_accessattempt", "delete_accessattempt"),
+        # Static pages and the site settings (pages/): the site's furniture is the desk's.
+        "pages": None,
     },
     REPORTERS: {
         "articles": (
@@ -38,6 +40,8 @@ ROLES = {
             "view_image",
             "view_tag",
         ),
+        # Reporters read the About and Contact pages' sources; editors change them.
+        "pages": ("view_page",),
     },
 }
 

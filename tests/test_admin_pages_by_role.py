@@ -19,6 +19,8 @@ from articles import revisions
 from articles.models import Article, AuthorProfile
 from articles.roles import ROLES
 from articles.tasks import make_renditions
+from pages.models import Page as StaticPage
+from pages.models import SiteSettings
 from tests.factories import (
     make_article,
     make_comment,
@@ -89,6 +91,8 @@ OBJECT_FACTORIES = {
     ),
     "comments.Comment": lambda owner: make_comment(),
     "axes.AccessAttempt": lambda owner: _failed_login(),
+    "pages.Page": lambda owner: StaticPage.objects.create(title="About us", slug="about-us"),
+    "pages.SiteSettings": lambda owner: SiteSettings.objects.get_or_create(pk=1)[0],
 }
 
 
@@ -123,6 +127,8 @@ def _expected(user, model, kind, obj):
         can.update(add=False, change=False, delete=False)  # the worker's record, read-only
     if label == "axes.AccessAttempt":
         can.update(add=False, change=False)  # failed logins are only viewed and forgotten
+    if label == "pages.SiteSettings":
+        can.update(add=False, delete=False)  # one row, made by the migration, never removed
     viewable = can["view"] or can["change"]
     if label == "articles.Article" and kind in OBJECT_PAGES:
         publisher = user.has_perm("articles.publish_article")

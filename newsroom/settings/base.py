@@ -429,3 +429,19 @@ STORAGES["originals"] = {"BACKEND": "articles.storage.PrivateFileSystemStorage"}
 # in all; the last failure is logged at ERROR with the comment's id.
 COMMENTS_NOTIFY_RETRY_SECONDS = max(env_int("COMMENTS_NOTIFY_RETRY_SECONDS", 60), 1)
 COMMENTS_NOTIFY_MAX_ATTEMPTS = max(env_int("COMMENTS_NOTIFY_MAX_ATTEMPTS", 5), 1)
+# --- Pages and site settings -------------------------------------------------------------
+# Static pages (About, Contact…) and the settings editors change in the admin (pages/).
+INSTALLED_APPS += ["pages"]
+# Slugs a page may never take, beyond every address the URLconf already answers (which
+# pages.forms.slug_conflict asks it about): addresses kept for parts of the site to come
+# and names people type expecting something else. SITE_NAME and SITE_TAGLINE above stay
+# the defaults while the site settings leave the name and tagline blank.
+PAGES_RESERVED_SLUGS = env_list(
+    "PAGES_RESERVED_SLUGS",
+    [
+        "account", "accounts", "admin", "api", "archive", "articles", "assets", "author",
+        "authors", "category", "comments", "feed", "feeds", "login", "logout", "media",
+        "news", "page", "pages", "preview", "rss", "search", "section", "sections",
+        "sitemap", "static", "tag", "tags", "wp-admin", "wp-login",
+    ],
+)  # fmt: skip
