@@ -86,7 +86,15 @@ class PageAdminForm(forms.ModelForm):
 
     class Meta:
         model = Page
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "body",
+            "status",
+            "show_in_navigation",
+            "order",
+        ]
         widgets = {"body": editor.body_widget()}
 
     def clean_slug(self):
