@@ -43,7 +43,8 @@ def _starts_with(pattern, slug):
             return False
         # The segment's own converters decide: "tag" matches "tag/<slug>/", and
         # "2026" matches the year of "<year:year>/<two_digits:month>/…".
-        return RoutePattern(first + "/", is_endpoint=False).match(slug + "/") == ("", (), {})
+        match = RoutePattern(first + "/", is_endpoint=False).match(slug + "/")
+        return match is not None and match[0] == ""
     # A regular expression: ask it about the start of an address under /slug/.
     return pattern.pattern.regex.match(slug + "/") is not None
 
