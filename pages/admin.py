@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from articles import editor
@@ -43,9 +45,8 @@ class PageAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
-    """The one row of site settings: never a second, never deleted."""
+    """The one row of site settings: never a second, never deleted; no list, the form."""
 
-    list_display = ["__str__", "site_name", "tagline", "contact_email"]
     # Editors paste "mastodon.social/@paper" as often as a full address.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["logo"]
@@ -63,11 +64,22 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        # The migration makes the row; a site whose row was removed may add it again.
-        return (
-            super().has_add_permission(request)
-            and not SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).exists()
-        )
+        # The row is made by the migration, and by the change form if it was removed.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_object(self, request, object_id, from_field=None):
+        """Return the row, or blank settings the form's save will store as the row."""
+        if str(object_id) != str(SiteSettings.SINGLETON_PK):
+            return None
+        return SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).first() or SiteSettings(
+            pk=SiteSettings.SINGLETON_PK
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a click for nothing: go straight to the form.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect("admin:pages_sitesettings_change", SiteSettings.SINGLETON_PK)

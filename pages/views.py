@@ -2,10 +2,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .models import Page
 
 
+@require_safe
 def page_detail(request, slug):
     """Show a published page at its top-level address. Template: ``pages/page_detail.html``.
 

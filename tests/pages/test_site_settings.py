@@ -143,18 +143,29 @@ def test_there_is_one_row_never_a_second_and_it_cannot_be_deleted(editor_client)
     assert list(SiteSettings.objects.values_list("pk", "site_name")) == [(1, "Another")]
 
 
-def test_a_site_without_its_row_may_add_it_again(editor_client):
-    SiteSettings.objects.all().delete()
-    response = editor_client.post(
-        reverse("admin:pages_sitesettings_add"), settings_form_data(site_name="Restored")
-    )
+def test_the_list_leads_straight_to_the_form(editor_client):
+    response = editor_client.get(reverse("admin:pages_sitesettings_changelist"))
     assert response.status_code == 302
-    assert SiteSettings.objects.get().pk == 1
+    assert response["Location"] == CHANGE_URL
+
+
+def test_a_site_without_its_row_gets_it_back_from_the_form(editor_client):
+    SiteSettings.objects.all().delete()
+    assert editor_client.get(CHANGE_URL).status_code == 200
+    response = editor_client.post(CHANGE_URL, settings_form_data(site_name="Restored"))
+    assert response.status_code == 302
+    assert list(SiteSettings.objects.values_list("pk", "site_name")) == [(1, "Restored")]
+
+
+def test_no_other_row_has_a_form(editor_client):
+    url = reverse("admin:pages_sitesettings_change", args=[2])
+    assert editor_client.get(url).status_code == 302  # the admin's "does not exist"
 
 
 def test_reporters_cannot_see_or_change_site_settings(client):
     client.force_login(make_staff("Reporters"))
     assert client.get(CHANGE_URL).status_code == 403
+    assert client.get(reverse("admin:pages_sitesettings_changelist")).status_code == 403
     assert client.post(CHANGE_URL, settings_form_data(site_name="Hijacked")).status_code == 403
     assert SiteSettings.objects.get().site_name == ""
 
