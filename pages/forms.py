@@ -71,14 +71,14 @@ def slug_conflict(slug):
         for url in (settings.STATIC_URL, settings.MEDIA_URL)
         if url and not url.startswith(("http://", "https://", "//"))
     }
-    if slug in served_before_django or slug in settings.PAGES_RESERVED_SLUGS:
-        return "it is reserved for the site's own addresses"
     for path in (f"/{slug}/", f"/{slug}"):
         if _resolves_elsewhere(path):
             return f"{path} is already an address of the site"
     for pattern in _first_segments(get_resolver().url_patterns):
         if _starts_with(pattern, slug):
             return f"addresses under /{slug}/ belong to another part of the site"
+    if slug in served_before_django or slug in settings.PAGES_RESERVED_SLUGS:
+        return "it is reserved for the site's own addresses"
     return ""
 
 
