@@ -1,6 +1,5 @@
 """RSS feeds: the latest articles, and the latest articles with a tag."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,6 +11,14 @@ from .pagination import first_rows, tagged
 FEED_LENGTH = 20
 
 
+def _site():
+    # The name and tagline editors set (pages/furniture.py: cached per page cache
+    # generation). Imported here: the pages app builds on articles, not the other way.
+    from pages import furniture
+
+    return furniture.current()
+
+
 class LatestArticlesFeed(Feed):
     """The newest published articles, as feed readers and aggregators expect at /feed/."""
 
@@ -19,13 +26,13 @@ class LatestArticlesFeed(Feed):
     description_template = None
 
     def title(self):
-        return settings.SITE_NAME
+        return _site().site_name
 
     def link(self):
         return reverse("articles:home")
 
     def description(self):
-        return settings.SITE_TAGLINE
+        return _site().site_tagline
 
     def articles(self):
         return Article.objects.published()
@@ -66,7 +73,7 @@ class TagFeed(LatestArticlesFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, tag):
-        return f"{tag.name} · {settings.SITE_NAME}"
+        return f"{tag.name} · {_site().site_name}"
 
     def link(self, tag):
         return tag.get_absolute_url()

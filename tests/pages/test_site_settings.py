@@ -218,3 +218,16 @@ def test_the_feed_link_and_copyright_are_on_every_public_page(client):
         html = client.get(path).content.decode()
         assert 'aria-label="Footer"' in html, path
         assert '">RSS feed</a>' in html, path
+
+
+def test_feeds_carry_the_name_and_tagline_editors_set(client, editor_client):
+    make_tag(name="Sport", slug="sport")
+    editor_client.post(
+        CHANGE_URL, settings_form_data(site_name="The Wend Courier", tagline="Since 1899")
+    )
+    feed = client.get("/feed/").content.decode()
+    assert "<title>The Wend Courier</title>" in feed
+    assert "<description>Since 1899</description>" in feed
+    assert (
+        "<title>Sport · The Wend Courier</title>" in client.get("/tag/sport/feed/").content.decode()
+    )
