@@ -1,6 +1,5 @@
 """RSS feeds: the latest articles, and the latest articles with a tag or in a section."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +12,14 @@ from .sections import find_section
 FEED_LENGTH = 20
 
 
+def _site():
+    # The name and tagline editors set (pages/furniture.py: cached per page cache
+    # generation). Imported here: the pages app builds on articles, not the other way.
+    from pages import furniture
+
+    return furniture.current()
+
+
 class LatestArticlesFeed(Feed):
     """The newest published articles, as feed readers and aggregators expect at /feed/."""
 
@@ -20,13 +27,13 @@ class LatestArticlesFeed(Feed):
     description_template = None
 
     def title(self):
-        return settings.SITE_NAME
+        return _site().site_name
 
     def link(self):
         return reverse("articles:home")
 
     def description(self):
-        return settings.SITE_TAGLINE
+        return _site().site_tagline
 
     def articles(self):
         return Article.objects.published()
@@ -67,7 +74,7 @@ class TagFeed(LatestArticlesFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, tag):
-        return f"{tag.name} · {settings.SITE_NAME}"
+        return f"{tag.name} · {_site().site_name}"
 
     def link(self, tag):
         return tag.get_absolute_url()
@@ -86,7 +93,7 @@ class SectionFeed(LatestArticlesFeed):
         return find_section(slug)
 
     def title(self, section):
-        return f"{section.name} · {settings.SITE_NAME}"
+        return f"{section.name} · {_site().site_name}"
 
     def link(self, section):
         return section.get_absolute_url()

@@ -29,6 +29,8 @@ ROLES = {
         "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
         # django-axes' failed-login records: deleting them unlocks a login (newsroom/admin.py).
         "axes": ("view_accessattempt", "delete_accessattempt"),
+        # Static pages and the site settings (pages/): the site's furniture is the desk's.
+        "pages": None,
     },
     REPORTERS: {
         "articles": (
@@ -41,6 +43,8 @@ ROLES = {
             # They choose an article's section; the list of them is theirs to read.
             "view_section",
         ),
+        # Reporters read the About and Contact pages' sources; editors change them.
+        "pages": ("view_page",),
     },
 }
 

@@ -6,7 +6,8 @@ own articles do, and stays small (about 850 articles a month for a 100,000-artic
 ten-year archive; past ``ARTICLES_PER_FILE`` a month's file is split with ``?p=2``, which
 the index lists). ``/sitemap-home.xml``, ``/sitemap-sections.xml`` (every section's
 front, from the sections every page reads, cached), ``/sitemap-tags.xml`` (tags with a published
-article) and ``/sitemap-authors.xml`` (authors with one) complete it.
+article) and ``/sitemap-authors.xml`` (authors with one) complete it, with the files other apps
+add through ``register_file`` (``/sitemap-pages.xml``: pages/apps.py).
 
 Which months have articles, how many and their newest change come from one GROUP BY over
 the published articles, cached like list counts (``articles.pagination.cached``: per page
@@ -43,6 +44,17 @@ ARTICLES_PER_FILE = 500
 SECTION = re.compile(r"articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 # Stands in for a slug in one reverse(); never a real slug (upper case).
 SLUG_MARK = "SLUG-MARK"
+# Files other apps add: name -> function returning (address, last change) pairs.
+_other_files = {}
+
+
+def register_file(name, entries):
+    """Add ``/sitemap-<name>.xml``, listing what ``entries()`` returns, to the index.
+
+    ``entries()`` returns ``(address, last change or None)`` pairs; it runs when the file
+    is asked for, never for the index.
+    """
+    _other_files[name] = entries
 
 
 def summary():
@@ -136,6 +148,10 @@ def index(request):
         (reverse("sitemap-section", kwargs={"section": name}), latest)
         for name in ("home", "sections", "tags", "authors")
     ]
+    # Their changes are not in the summary: the index names no date for them.
+    entries += [
+        (reverse("sitemap-section", kwargs={"section": name}), None) for name in _other_files
+    ]
     for (year, month), (count, month_latest) in sorted(site["months"].items(), reverse=True):
         path = reverse("sitemap-section", kwargs={"section": f"articles-{year}-{month:02d}"})
         entries.append((path, month_latest))
@@ -167,6 +183,10 @@ def section(request, section):
         # A reverse() each: few authors, and usernames may need quoting.
         entries = [(reverse("articles:author", kwargs={"username": name}), None) for name in names]
         return _xml(request, "urlset", entries, None)
+    if section in _other_files:
+        entries = _other_files[section]()
+        latest = max((lastmod for _, lastmod in entries if lastmod), default=None)
+        return _xml(request, "urlset", entries, latest)
     raise Http404("No such sitemap.")
 
 

@@ -117,15 +117,22 @@ def _reads_as(key, phrase):
 def impersonates_staff(name):
     """Return True if ``name`` reads like a reserved name, the site's or a staff member's.
 
-    Reserved names (``COMMENTS_RESERVED_NAMES``, ``SITE_NAME``) and staff full names of
-    two words or more count anywhere in the name ("Jane, Site Admin"); a username or a
-    one-word name only as the whole name, so a staff account "rita" holds back "Rita"
-    but not "Rita Jones".
+    Reserved names (``COMMENTS_RESERVED_NAMES``, ``SITE_NAME``, the site name set in the
+    admin) and staff full names of two words or more count anywhere in the name ("Jane,
+    Site Admin"); a username or a one-word name only as the whole name, so a staff
+    account "rita" holds back "Rita" but not "Rita Jones".
     """
     key = reading_key(name)
     if not key:
         return False
-    reserved = [*settings.COMMENTS_RESERVED_NAMES, settings.SITE_NAME]
+    # The name editors gave the site (pages.SiteSettings, cached) as well as the server's.
+    from pages import furniture
+
+    reserved = [
+        *settings.COMMENTS_RESERVED_NAMES,
+        settings.SITE_NAME,
+        furniture.current().site_name,
+    ]
     if any(_reads_as(key, reading_key(word)) for word in reserved if reading_key(word)):
         return True
     spelled = key.replace(" ", "")

@@ -44,3 +44,7 @@ if settings.DEBUG or getattr(settings, "NEWSROOM_DEMO", False):
     urlpatterns += [
         path(f"{settings.MEDIA_URL.strip('/')}/renditions/<path:path>", serve_rendition)
     ]
+
+# Last of all: a page's address (/<slug>/) would hide any one-segment address listed
+# after it. Page slugs that would hide one listed before it are refused (pages/forms.py).
+urlpatterns += [path("", include("pages.urls"))]

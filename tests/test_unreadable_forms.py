@@ -155,7 +155,8 @@ def test_a_form_content_type_on_a_get_is_left_alone(visitor):
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/no-such-page/", 404), ("/admin/", 400), ("/search/", 400)],
+    # Two segments: /no-such-page/ is a page's address (pages/), a view that is found.
+    [("/no-such/page/", 404), ("/admin/", 400), ("/search/", 400), ("/no-such-page/", 400)],
 )
 def test_a_body_django_refuses_gets_a_page_wherever_it_is_sent(visitor, settings, path, status):
     # Not found, or found: either way no error page reads the body again.

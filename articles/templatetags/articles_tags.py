@@ -123,18 +123,29 @@ def article_body(article):
         # Sanitised with nh3 on save (articles/editor.py); no picture to look up.
         return mark_safe(article.body)  # noqa: S308
     images = {image.file.name: image for image in article.body_images.all()}
+    return body_with_pictures(article, images)
+
+
+def body_with_pictures(owner, images):
+    """Return ``owner.body`` (sanitised on save) with library pictures from renditions.
+
+    ``images`` maps the storage names of the pictures the body shows to library
+    pictures with their renditions fetched. Articles and pages (pages_tags) share it.
+    """
 
     def responsive(name, attributes):
         image = images.get(name)
         if image is None:
             # No longer in the library (its file replaced or removed): readers only ever
             # get renditions, never an uploaded original with its metadata.
-            logger.warning("Article %s shows %s, which is not in the library.", article.pk, name)
+            logger.warning(
+                "%s %s shows %s, which is not in the library.", type(owner).__name__, owner.pk, name
+            )
             return ""
         return picture(image, sizes=BODY_SIZES, alt=attributes.get("alt") or image.alt_text)
 
     # The body was sanitised with nh3 on save (articles/editor.py).
-    return mark_safe(replace_body_images(article.body, responsive))  # noqa: S308
+    return mark_safe(replace_body_images(owner.body, responsive))  # noqa: S308
 
 
 # A word joined to another by a hyphen ("by-election", "well-to-do"), as headlines write it.

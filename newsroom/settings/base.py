@@ -436,3 +436,19 @@ NEWS_DEFAULT_SECTION = os.environ.get("NEWS_DEFAULT_SECTION", "news")
 FRONT_PAGE_SECTION_STORIES = max(env_int("FRONT_PAGE_SECTION_STORIES", 4), 1)
 # The masthead's section navigation, read once per page cache generation.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("articles.context_processors.sections")
+# --- Pages and site settings -------------------------------------------------------------
+# Static pages (About, Contact…) and the settings editors change in the admin (pages/).
+INSTALLED_APPS += ["pages"]
+# Slugs a page may never take, beyond every address the URLconf already answers (which
+# pages.forms.slug_conflict asks it about): addresses kept for parts of the site to come
+# and names people type expecting something else. SITE_NAME and SITE_TAGLINE above stay
+# the defaults while the site settings leave the name and tagline blank.
+PAGES_RESERVED_SLUGS = env_list(
+    "PAGES_RESERVED_SLUGS",
+    [
+        "account", "accounts", "admin", "api", "archive", "articles", "assets", "author",
+        "authors", "category", "comments", "feed", "feeds", "login", "logout", "media",
+        "news", "page", "pages", "preview", "rss", "search", "section", "sections",
+        "sitemap", "static", "tag", "tags", "wp-admin", "wp-login",
+    ],
+)  # fmt: skip

@@ -52,7 +52,7 @@ def test_groups_have_the_documented_permissions():
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
     assert reporters == {
         "add_article", "change_article", "view_article", "add_image", "view_image", "view_tag",
-        "view_section",
+        "view_section", "view_page",
     }  # fmt: skip
     assert "publish_article" not in reporters
     assert {"publish_article", "add_correction", "change_tag", "delete_article"} <= editors
@@ -64,6 +64,7 @@ def test_groups_have_the_documented_permissions():
     }
     assert pins_and_sections <= editors
     assert not (pins_and_sections - {"view_section"}) & reporters
+    assert {"add_page", "change_page", "delete_page", "change_sitesettings"} <= editors
 
 
 def test_reporter_writes_a_draft_and_becomes_its_author(client, reporter):

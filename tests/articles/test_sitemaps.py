@@ -62,7 +62,7 @@ def test_every_public_article_is_in_exactly_one_file_and_no_other_is_anywhere(cl
     )
 
 
-def test_index_lists_home_sections_tags_authors_and_each_month_with_articles(client):
+def test_index_lists_home_sections_tags_authors_pages_and_each_month_with_articles(client):
     _archive([(2024, 12, 1), (2025, 3, 2)])
     response = client.get("/sitemap.xml")
     assert _files(client) == [
@@ -70,6 +70,7 @@ def test_index_lists_home_sections_tags_authors_and_each_month_with_articles(cli
         "http://testserver/sitemap-sections.xml",
         "http://testserver/sitemap-tags.xml",
         "http://testserver/sitemap-authors.xml",
+        "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-articles-2025-03.xml",
         "http://testserver/sitemap-articles-2024-12.xml",
     ]

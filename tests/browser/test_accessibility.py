@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import AuthorProfile, Correction
+from pages.models import Page, SiteSettings
 from tests.factories import make_article, make_comment, make_image, make_tag, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +27,24 @@ def site():
     make_article(headline="Second story", featured_image=make_image(), tags=[tag])
     Correction.objects.create(article=article, text="The vote was 7 to 5, not 8 to 4.")
     comment = make_comment(article, name="Ada", text="Long overdue.")
+    # The furniture every page shows: a logo, pages in the footer, social links.
+    SiteSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "site_name": "Harbour Times",
+            "logo": make_image(alt_text="A lighthouse"),
+            "contact_email": "desk@example.org",
+            "footer_text": "Published by Harbour Media.",
+            "mastodon_url": "https://mastodon.example/@harbour",
+        },
+    )
+    Page.objects.create(
+        title="About us",
+        slug="about",
+        status=Page.Status.PUBLISHED,
+        show_in_navigation=True,
+        body="<p>Who we are.</p><h2>Our promise</h2><ul><li>We check facts.</li></ul>",
+    )
     return {"article": article, "tag": tag, "author": reporter, "comment": comment}
 
 
@@ -37,6 +56,7 @@ def test_public_pages_have_no_wcag_violations(live_server, page, axe, site):
         "author": "/author/rosa/",
         "corrections": "/corrections/",
         "search": "/search/?q=budget+quote",
+        "page": "/about/",
         "404": "/no/such/page/",
     }
     found = {}

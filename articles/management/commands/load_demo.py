@@ -28,7 +28,8 @@ from newsroom import pagecache
 class Command(BaseCommand):
     help = (
         "Publish the demo stories that are missing, each with a generated picture, its "
-        "section and its authors. Running it again creates nothing new."
+        "section and its authors, and the About and Contact pages. Running it again "
+        "creates nothing new."
     )
 
     def add_arguments(self, parser):
@@ -78,9 +79,18 @@ class Command(BaseCommand):
                 # A story someone has already credited keeps its authors.
                 if editor is not None and not article.authors.exists():
                     article.authors.add(editor)
+            # Imported here: the pages app builds on articles, not the other way round.
+            from pages.demo_content import create_demo_pages
+
+            pages_created, pages_present = create_demo_pages()
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo stories: {created} created, {present} already present.")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo pages: {pages_created} created, {pages_present} already present."
+            )
         )
         if editor is not None:
             self.stdout.write(
