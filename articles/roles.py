@@ -28,6 +28,8 @@ ROLES = {
         "comments": ("can_moderate", "view_comment", "change_comment", "delete_comment"),
         # django-axes' failed-login records: deleting them unlocks a login (newsroom/admin.py).
         "axes": ("view_accessattempt", "delete_accessattempt"),
+        # The breaking-news banner (breaking/): set it, change it, take it down.
+        "breaking": None,
     },
     REPORTERS: {
         "articles": (

@@ -15,6 +15,7 @@ from tests.factories import (
     make_staff,
     make_tag,
     make_user,
+    prime_page_furniture,
 )
 
 pytestmark = pytest.mark.django_db
@@ -235,6 +236,7 @@ def test_corrections_page_query_count_is_fixed(client, django_assert_num_queries
         Correction.objects.create(article=make_article(), text="A note.")
     # With nothing cached: the count and the next scheduled publication (how long the
     # count may be kept), the page's ids, those corrections with their articles.
+    prime_page_furniture()
     with django_assert_num_queries(4):
         assert client.get(reverse("articles:corrections")).status_code == 200
     # The count is kept for the page cache's generation.
@@ -252,6 +254,7 @@ def test_article_page_query_count_is_fixed_with_corrections(
     # the article (with its approved-comment and correction counts), its tags, its
     # authors, its visible comments, and its corrections only when it has any; no
     # picture, so no picture queries
+    prime_page_furniture()
     with django_assert_num_queries(5 if count else 4):
         assert client.get(article.get_absolute_url()).status_code == 200
 

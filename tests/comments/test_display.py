@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.views import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT
 from tests.comments.helpers import post
-from tests.factories import make_article, make_comment, make_tag
+from tests.factories import make_article, make_comment, make_tag, prime_page_furniture
 
 pytestmark = pytest.mark.django_db
 
@@ -423,6 +423,7 @@ def test_comment_counts_on_lists_add_no_query(client, django_assert_num_queries,
     # Home, with nothing cached: the count and the next scheduled publication (how long
     # the count may be kept: articles/pagination.py), the page's ids, those articles with
     # pictures and comment counts, their authors.
+    prime_page_furniture()
     with django_assert_num_queries(5):
         home = client.get("/").content.decode()
     # Tag page: the tag, then the same five.

@@ -15,7 +15,7 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.views import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT, _comment_url
 from tests.comments.helpers import post
-from tests.factories import make_article, make_comment
+from tests.factories import make_article, make_comment, prime_page_furniture
 
 pytestmark = pytest.mark.django_db
 
@@ -396,6 +396,7 @@ def test_an_article_page_costs_the_same_at_5_and_600_comments(client, query):
     held = _at(big, 1000, status="pending")
     _own_cookie(client, held)
     costs = {}
+    prime_page_furniture()
     for article, address in [(small, ""), (big, query)]:
         with CaptureQueriesContext(connection) as captured:
             shown = _shown(client, article, address)
@@ -413,6 +414,7 @@ def test_an_article_page_costs_the_same_at_5_and_600_comments(client, query):
 
 def test_a_reader_without_cookies_costs_five_queries_on_any_page(client, django_assert_num_queries):
     big = _big_article()
+    prime_page_furniture()
     for query in ["", "?cpage=2", "?cpage=3"]:
         with django_assert_num_queries(5):
             client.get(big.get_absolute_url() + query)
