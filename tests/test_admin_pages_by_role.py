@@ -8,17 +8,20 @@ What each role should get follows Django's rules for the permissions the role ho
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, AuthorProfile
 from articles.roles import ROLES
 from articles.tasks import make_renditions
+from breaking.models import BreakingNews
 from tests.factories import (
     make_article,
     make_comment,
@@ -89,6 +92,9 @@ OBJECT_FACTORIES = {
     ),
     "comments.Comment": lambda owner: make_comment(),
     "axes.AccessAttempt": lambda owner: _failed_login(),
+    "breaking.BreakingNews": lambda owner: BreakingNews.objects.create(
+        text="Harbour bridge closed", expires_at=timezone.now() + timedelta(hours=1)
+    ),
 }
 
 

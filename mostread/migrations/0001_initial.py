@@ -5,27 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0009_originals_private'),
+        ("articles", "0009_originals_private"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HourlyReads',
+            name="HourlyReads",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hour', models.DateTimeField(help_text='The start of the hour the reads fall in.', verbose_name='hour')),
-                ('views', models.PositiveIntegerField(default=0, verbose_name='reads')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hourly_reads', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hour",
+                    models.DateTimeField(
+                        help_text="The start of the hour the reads fall in.", verbose_name="hour"
+                    ),
+                ),
+                ("views", models.PositiveIntegerField(default=0, verbose_name="reads")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hourly_reads",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hourly reads',
-                'verbose_name_plural': 'hourly reads',
-                'indexes': [models.Index(fields=['hour', 'article', 'views'], name='mostread_hour_idx')],
-                'constraints': [models.UniqueConstraint(fields=('article', 'hour'), name='mostread_one_row_an_hour')],
+                "verbose_name": "hourly reads",
+                "verbose_name_plural": "hourly reads",
+                "indexes": [
+                    models.Index(fields=["hour", "article", "views"], name="mostread_hour_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "hour"), name="mostread_one_row_an_hour"
+                    )
+                ],
             },
         ),
     ]
