@@ -59,7 +59,7 @@ class ReadCounter:
         self.lock = threading.Lock()
         self.counts = Counter()
         self.reads = 0
-        self.handed_over_at = time.monotonic()
+        self.handed_over_at = time.time()
 
     def add(self, article_id):
         hour = int(time.time()) // 3600
@@ -68,7 +68,7 @@ class ReadCounter:
             self.reads += 1
             due = (
                 self.reads >= settings.MOST_READ_FLUSH_READS
-                or time.monotonic() - self.handed_over_at >= settings.MOST_READ_FLUSH_SECONDS
+                or time.time() - self.handed_over_at >= settings.MOST_READ_FLUSH_SECONDS
             )
             batch = self._take() if due else None
         if batch:
@@ -95,7 +95,7 @@ class ReadCounter:
         batch = [[article, hour, reads] for (article, hour), reads in self.counts.items()]
         self.counts = Counter()
         self.reads = 0
-        self.handed_over_at = time.monotonic()
+        self.handed_over_at = time.time()
         return batch
 
     def _hand_over(self, batch):
