@@ -3,7 +3,8 @@
 What is counted: a 200 answer to a GET of a page the article view labelled
 ``("article", pk)`` (``pagecache.label_page``), cached or rendered, unless the request
 looks automated: a User-Agent naming a crawler or a script (or none at all), or a
-browser's prefetch (``Purpose``/``Sec-Purpose: prefetch``). HEAD requests are not reads.
+browser's prefetch (``Purpose``/``Sec-Purpose: prefetch``). HEAD requests are not reads,
+and neither are staff (the only visitors with a session) reading their own site.
 
 What is kept: the article's id and the hour, with a number. No cookie is read or set, no
 address, User-Agent or anything else about the reader is stored anywhere, in memory
@@ -19,7 +20,6 @@ process with no more traffic hands over its last counts with its next read.
 """
 
 import logging
-import re
 import threading
 import time
 from collections import Counter
@@ -28,11 +28,29 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# Crawlers, link previews, monitors and scripts name themselves; browsers do not.
-AUTOMATED_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|archiver|curl|wget|python|httpclient|http-client|okhttp|"
-    r"java/|go-http|libwww|scrapy|headless|lighthouse|facebookexternalhit|monitor|check",
-    re.IGNORECASE,
+# Crawlers, link previews, monitors and scripts name themselves; browsers do not. Looked
+# for as plain substrings of the lower-cased User-Agent: a dozen C-speed scans cost a
+# fraction of one case-insensitive regular expression with as many alternatives.
+AUTOMATED_AGENT_WORDS = (
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "archiver",
+    "curl",
+    "wget",
+    "python",
+    "httpclient",
+    "http-client",
+    "okhttp",
+    "java/",
+    "libwww",
+    "scrapy",
+    "headless",
+    "lighthouse",
+    "facebookexternalhit",
+    "monitor",
+    "check",
 )
 ARTICLE = "article"
 
@@ -42,8 +60,8 @@ def is_automated(request):
     if request.method != "GET":
         return True
     meta = request.META
-    agent = meta.get("HTTP_USER_AGENT", "")
-    if not agent or AUTOMATED_AGENT.search(agent):
+    agent = meta.get("HTTP_USER_AGENT", "").lower()
+    if not agent or any(word in agent for word in AUTOMATED_AGENT_WORDS):
         return True
     for header in ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ"):
         value = meta.get(header)
@@ -117,5 +135,11 @@ read_counter = ReadCounter()
 
 def count_read(request, label):
     """Count a read of an article page (a ``pagecache`` page observer)."""
-    if type(label) is tuple and label[0] == ARTICLE and not is_automated(request):
+    if (
+        type(label) is tuple
+        and label[0] == ARTICLE
+        # Only staff have a session: the newsroom reading its own pages is not a reader.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not is_automated(request)
+    ):
         read_counter.add(label[1])

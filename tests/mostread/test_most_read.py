@@ -18,7 +18,7 @@ from mostread.counting import read_counter
 from mostread.models import HourlyReads, hour_number, most_read
 from mostread.templatetags.mostread_tags import most_read_links
 from newsroom import pagecache
-from tests.factories import make_article, make_tag, run_queued_tasks
+from tests.factories import log_in, make_article, make_staff, make_tag, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,15 @@ def test_head_requests_are_not_counted(page_cache):
     reader.get(article.get_absolute_url())
     assert reader.head(article.get_absolute_url()).status_code == 200
     assert _pending() == {article.pk: 1}
+
+
+def test_staff_reading_the_site_are_not_counted(page_cache):
+    article = make_article()
+    editor = make_staff("Editors", username="desk", password="a long editor password")
+    staff = _reader()
+    assert log_in(staff, editor.username, "a long editor password")
+    assert staff.get(article.get_absolute_url())["X-Page-Cache"] == "pass"
+    assert _pending() == {}
 
 
 def test_only_answered_published_article_pages_are_counted(client):
