@@ -23,6 +23,7 @@ from tests.factories import (
     make_staff,
     make_upload,
     make_user,
+    prime_page_furniture,
     run_queued_tasks,
 )
 
@@ -771,6 +772,7 @@ def test_a_list_of_pictures_without_renditions_queues_one_task_once(
     # count is kept: articles/pagination.py), the page's ids, those articles, their
     # authors, the renditions (none), and one INSERT for the single task that asks for
     # every missing picture
+    prime_page_furniture()
     with django_assert_num_queries(7), django_capture_on_commit_callbacks(execute=True):
         assert client.get("/").status_code == 200
     task = DBTaskResult.objects.get()
