@@ -31,6 +31,8 @@ ROLES = {
         "axes": ("view_accessattempt", "delete_accessattempt"),
         # Static pages and the site settings (pages/): the site's furniture is the desk's.
         "pages": None,
+        # The breaking-news banner (breaking/): set it, change it, take it down.
+        "breaking": None,
     },
     REPORTERS: {
         "articles": (

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from comments.views import comment_context
+from newsroom import pagecache
 
 from . import preview
 from .frontpage import build_front_page
@@ -194,6 +195,9 @@ class ArticleDetailView(DetailView):
             return redirect(self.object, permanent=True)
         self.object.fetch_pictures()
         context = self.get_context_data(object=self.object)
+        # Readers of this page are counted for "Most read" (the mostread app), cached
+        # hits included: the page cache keeps the label with the page.
+        pagecache.label_page(("article", self.object.pk))
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):

@@ -38,7 +38,13 @@ How it stays correct:
   cannot empty it.
 - A page is kept at most ``PAGE_CACHE_SECONDS``, and never past the next time an app
   registered with ``register_next_change`` says content changes on its own (a scheduled
-  article going live), with no cron.
+  article going live, a breaking-news banner expiring), with no cron.
+
+Counting what readers read: a view may name what its page shows with ``label_page(label)``
+(any small picklable value; the page cache never looks inside it). The label is kept with
+the stored page, and every 200 answer to a GET or HEAD of a labelled page, from the cache
+or rendered, calls each function registered with ``register_page_observer``, cached hits
+included: those never reach the view.
 
 HTTP caching: a kept page with no per-reader values (lists, feeds, sitemaps) is sent
 ``public`` with ``s-maxage=PAGE_CACHE_SHARED_SECONDS`` and
@@ -87,6 +93,7 @@ CSRF_PLACEHOLDER = "csrf_token"
 _fills = {}
 _personal_cookies = set()
 _next_change_hooks = []
+_page_observers = []
 
 
 def register_placeholder(name, fill):
@@ -107,6 +114,26 @@ def register_personal_cookie(name):
 def register_next_change(when):
     """Keep no page past ``when()``: the next time content changes on its own, or None."""
     _next_change_hooks.append(when)
+
+
+def register_page_observer(observe):
+    """Call ``observe(request, label)`` for every 200 answer of a page labelled with ``label_page``.
+
+    Runs inside the request, cached hits included, so it must be cheap: no query, no
+    network round trip (count in memory, hand the counts to the task worker in batches).
+    """
+    _page_observers.append(observe)
+
+
+def label_page(label):
+    """Name what the page being rendered shows, for the observers (``register_page_observer``).
+
+    Called by a view that answers 200 with that page; outside a ``cache_public_page``
+    view it does nothing.
+    """
+    holder = _label.get()
+    if holder is not None:
+        holder[0] = label
 
 
 def invalidate():
@@ -182,9 +209,15 @@ def cache_public_page(view, parameters=("page",)):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _is_personal(request):
-            response = view(request, *args, **kwargs)
+            label = [None]
+            token = _label.set(label)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                _label.reset(token)
             if response.status_code == 200:
                 _set_http_caching(response, PRIVATE, "pass")
+                _observe(request, label[0])
             return response
         address = _address(request, parameters)
         if address is None:
@@ -252,6 +285,8 @@ class InvalidateOnStaffWriteMiddleware:
 _MARK = f"pagecache{secrets.token_hex(8)}n"
 _SLOT = re.compile(rf"{_MARK}(\d+)x".encode())
 _rendering = contextvars.ContextVar("pagecache_rendering", default=None)
+# A one-item list the view's ``label_page`` fills while a cache_public_page view runs.
+_label = contextvars.ContextVar("pagecache_label", default=None)
 
 
 class _Render:
@@ -275,6 +310,8 @@ class StoredPage(NamedTuple):
     headers: tuple
     chunks: tuple
     slots: tuple
+    # What ``label_page`` named, for the observers; None for most pages.
+    label: object = None
 
 
 class _LocalPages:
@@ -422,18 +459,23 @@ def _serve(request, page):
     headers["Cache-Control"] = _public(remaining) if page.public else PRIVATE
     headers["Vary"] = "Cookie"
     headers["X-Page-Cache"] = "hit"
+    if page.label is not None:
+        _observe(request, page.label)
     return response
 
 
 def _render(request, view, args, kwargs, address, key):
     """Render the page with placeholders, keep it if it may be kept, and personalise it."""
     render = _Render()
+    label = [None]
     token = _rendering.set(render)
+    label_token = _label.set(label)
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     finally:
+        _label.reset(label_token)
         _rendering.reset(token)
     if response.streaming:
         return response
@@ -454,6 +496,7 @@ def _render(request, view, args, kwargs, address, key):
             ),
             chunks=chunks,
             slots=slots,
+            label=label[0],
         )
         try:
             caches[PAGES_ALIAS].set(key, page, keep)
@@ -463,7 +506,19 @@ def _render(request, view, args, kwargs, address, key):
             _local_pages.put(request, address, key, page)
     cache_control = _public(keep) if public else PRIVATE
     _set_http_caching(response, cache_control, "miss" if key is not None else "pass")
+    _observe(request, label[0])
     return response
+
+
+def _observe(request, label):
+    if label is None:
+        return
+    for observe in _page_observers:
+        try:
+            observe(request, label)
+        except Exception:
+            # Counting is a side show: the reader gets the page whatever it does.
+            logger.exception("A page observer failed.")
 
 
 def _split(content, slot_names):

@@ -177,3 +177,22 @@ def run_queued_tasks():
         worker.run_task(queued)
         ran += 1
     return ran
+
+
+def prime_page_furniture():
+    """Read what every public page shows once per page cache generation, as a first page would.
+
+    The masthead's sections, the site settings with the footer's pages, the breaking-news
+    banner and the "Most read" list each cost a query or two once per generation, not per
+    page (tests/articles/test_sections.py, tests/pages, tests/breaking and tests/mostread
+    assert that cost); a test measuring one page's own queries calls this first.
+    """
+    from articles.sections import site_sections
+    from breaking.models import BreakingNews
+    from mostread.templatetags.mostread_tags import most_read_links
+    from pages import furniture
+
+    site_sections()
+    furniture.current()
+    BreakingNews.objects.current()
+    most_read_links()

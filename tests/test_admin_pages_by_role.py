@@ -8,17 +8,20 @@ What each role should get follows Django's rules for the permissions the role ho
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, AuthorProfile, FrontPagePin
 from articles.roles import ROLES
 from articles.tasks import make_renditions
+from breaking.models import BreakingNews
 from pages.models import Page as StaticPage
 from pages.models import SiteSettings
 from tests.factories import (
@@ -96,6 +99,9 @@ OBJECT_FACTORIES = {
     "articles.FrontPagePin": lambda owner: FrontPagePin.objects.create(article=make_article()),
     "pages.Page": lambda owner: StaticPage.objects.create(title="About us", slug="about-us"),
     "pages.SiteSettings": lambda owner: SiteSettings.objects.get_or_create(pk=1)[0],
+    "breaking.BreakingNews": lambda owner: BreakingNews.objects.create(
+        text="Harbour bridge closed", expires_at=timezone.now() + timedelta(hours=1)
+    ),
 }
 
 

@@ -571,3 +571,37 @@ def test_memory_for_recent_pages_stays_within_its_limit(settings):
     assert pagecache._local_pages.size == 0 and not pagecache._local_pages.paths
     # Still served from the shared cache, by the view's wrapper.
     assert_hit(tags[0].get_absolute_url())
+
+
+@pytest.fixture
+def observed():
+    """Register a page observer for one test; return the (outcome, label) pairs it saw."""
+    seen = []
+
+    def observe(request, label):
+        seen.append((request.method, label))
+
+    pagecache.register_page_observer(observe)
+    yield seen
+    pagecache._page_observers.remove(observe)
+
+
+def test_observers_see_every_answer_of_a_labelled_page_cached_or_not(observed):
+    article = make_article()
+    label = ("article", article.pk)
+    assert get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert_hit(article.get_absolute_url())  # answered by the middleware, no view
+    assert Client().head(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    personal = Client()
+    personal.cookies["comments_own"] = "x"
+    assert personal.get(article.get_absolute_url())["X-Page-Cache"] == "pass"
+    assert observed == [("GET", label), ("GET", label), ("HEAD", label), ("GET", label)]
+
+
+def test_observers_hear_nothing_of_unlabelled_pages_or_failures(observed):
+    make_article()
+    draft = make_article(status="draft")
+    for _ in range(2):
+        assert get("/").status_code == 200
+    assert get(draft.get_absolute_url()).status_code == 404
+    assert observed == []

@@ -452,3 +452,16 @@ PAGES_RESERVED_SLUGS = env_list(
         "sitemap", "static", "tag", "tags", "wp-admin", "wp-login",
     ],
 )  # fmt: skip
+# --- Breaking news and most read ----------------------------------------------------------
+# The banner (breaking/) and "Most read" (mostread/): see the README section of that name.
+INSTALLED_APPS += ["breaking", "mostread"]
+# Each app server process counts article reads in memory and hands them to the task
+# worker after this many seconds or this many reads, whichever comes first (one queued
+# task per batch; mostread/counting.py). A process that stops loses at most that batch.
+MOST_READ_FLUSH_SECONDS = max(env_int("MOST_READ_FLUSH_SECONDS", 60), 1)
+MOST_READ_FLUSH_READS = max(env_int("MOST_READ_FLUSH_READS", 1000), 1)
+# The "Most read" list is read from the database at most this often (and after every
+# change staff make); a cached page holds the list it was rendered with.
+MOST_READ_CACHE_SECONDS = max(env_int("MOST_READ_CACHE_SECONDS", 60), 1)
+# Hourly read totals older than this are deleted by the task worker.
+MOST_READ_KEEP_DAYS = max(env_int("MOST_READ_KEEP_DAYS", 30), 2)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_tag, make_user
+from tests.factories import make_article, make_tag, make_user, prime_page_furniture
 
 pytestmark = pytest.mark.django_db
 
@@ -147,11 +147,9 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries, count):
     # the page's ids in rank order with the number of matches, the page of articles
     # with pictures and comment counts, their authors, their snippets; the pictures'
     # renditions (none here: no query); cards show no tags; on PostgreSQL first the
-    # planner's estimate of the matches (articles.search); the masthead's sections, once
-    # per page cache generation (search pages are never cached whole)
-    # and, with nothing cached, the site settings and the footer's pages (once per page
-    # cache generation: pages/furniture.py)
-    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 7):
+    # planner's estimate of the matches (articles.search)
+    prime_page_furniture()
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
         assert client.get("/search/", {"q": "regatta"}).status_code == 200
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     make_staff,
     make_upload,
     make_user,
+    prime_page_furniture,
     run_queued_tasks,
 )
 
@@ -768,12 +769,11 @@ def test_a_list_of_pictures_without_renditions_queues_one_task_once(
     for image in pictures:
         make_article(featured_image=image)
     # with nothing cached: the count and the next scheduled publication and pin expiry
-    # (how long the count is kept: articles/pagination.py), the masthead's sections, the
-    # page's ids, those articles, their authors, the renditions (none), the front page's
-    # pins, and one INSERT for the single task that asks for every missing picture
-    # and, with nothing cached, the site settings and the footer's pages (once per page
-    # cache generation: pages/furniture.py)
-    with django_assert_num_queries(12), django_capture_on_commit_callbacks(execute=True):
+    # (how long the count is kept: articles/pagination.py), the page's ids, those
+    # articles, their authors, the renditions (none), the front page's pins, and one
+    # INSERT for the single task that asks for every missing picture
+    prime_page_furniture()
+    with django_assert_num_queries(9), django_capture_on_commit_callbacks(execute=True):
         assert client.get("/").status_code == 200
     task = DBTaskResult.objects.get()
     assert sorted(task.args_kwargs["args"][0]) == sorted(image.pk for image in pictures)

@@ -15,6 +15,7 @@ from tests.factories import (
     make_staff,
     make_tag,
     make_user,
+    prime_page_furniture,
 )
 
 pytestmark = pytest.mark.django_db
@@ -234,10 +235,10 @@ def test_corrections_page_query_count_is_fixed(client, django_assert_num_queries
     for _ in range(count):
         Correction.objects.create(article=make_article(), text="A note.")
     # With nothing cached: the count and the next scheduled publication and pin expiry
-    # (how long the count may be kept), the masthead's sections, the page's ids, those
-    # corrections with their articles; the site
-    # settings and the footer's pages (once per generation: pages/furniture.py).
-    with django_assert_num_queries(8):
+    # (how long the count may be kept), the page's ids, those corrections with their
+    # articles.
+    prime_page_furniture()
+    with django_assert_num_queries(5):
         assert client.get(reverse("articles:corrections")).status_code == 200
     # The count is kept for the page cache's generation.
     with django_assert_num_queries(2):
@@ -253,10 +254,9 @@ def test_article_page_query_count_is_fixed_with_corrections(
         Correction.objects.create(article=article, text="A note.")
     # the article (with its approved-comment and correction counts), its tags, its
     # authors, its visible comments, and its corrections only when it has any; no
-    # picture, so no picture queries; the masthead's sections (nothing cached yet)
-    # and, with nothing cached, the site settings and the footer's pages (once per page
-    # cache generation: pages/furniture.py)
-    with django_assert_num_queries(8 if count else 7):
+    # picture, so no picture queries
+    prime_page_furniture()
+    with django_assert_num_queries(5 if count else 4):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

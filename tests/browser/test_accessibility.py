@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import AuthorProfile, Correction
+from articles.models import Article, AuthorProfile, Correction
 from pages.models import Page, SiteSettings
 from tests.factories import make_article, make_comment, make_image, make_tag, make_user
 
@@ -150,3 +150,37 @@ def test_axe_check_finds_a_real_violation(page, axe):
     page.set_content('<html lang="en"><body><main><img src="x.png"><input></main></body></html>')
     rules = {violation["id"] for violation in axe(page)}
     assert {"image-alt", "label"} <= rules
+
+
+def test_breaking_news_and_most_read_have_no_wcag_violations(live_server, page, axe, site):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from breaking.models import BreakingNews
+    from mostread.models import HourlyReads, hour_number, hour_start
+
+    BreakingNews.objects.create(
+        text="Harbour bridge closed after crash: diversions in place",
+        link=site["article"].get_absolute_url(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    hour = hour_start(hour_number(timezone.now()))
+    for views, article in enumerate(Article.objects.all(), start=1):
+        HourlyReads.objects.create(article=article, hour=hour, views=views)
+    found = {}
+    for path in ("/", site["article"].get_absolute_url(), "/no/such/page/"):
+        page.goto(live_server.url + path)
+        banner = page.get_by_role("region", name="Breaking news")
+        expect(banner).to_be_visible()
+        expect(banner.get_by_role("link")).to_have_text(
+            "Harbour bridge closed after crash: diversions in place"
+        )
+        if path != "/no/such/page/":
+            expect(page.get_by_role("region", name="Most read")).to_be_visible()
+        violations = axe(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+    # A landmark to find, not an announcement: nothing here interrupts a screen reader.
+    assert page.locator("[role=alert], [aria-live]").count() == 0

@@ -12,12 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.sections import site_sections
 from comments.models import Comment
 from comments.views import OWN_COMMENTS_COOKIE, OWN_COMMENTS_SALT, _comment_url
-from pages import furniture
 from tests.comments.helpers import post
-from tests.factories import make_article, make_comment
+from tests.factories import make_article, make_comment, prime_page_furniture
 
 pytestmark = pytest.mark.django_db
 
@@ -397,10 +395,9 @@ def test_an_article_page_costs_the_same_at_5_and_600_comments(client, query):
     assert Comment.objects.filter(article=big).count() == 600
     held = _at(big, 1000, status="pending")
     _own_cookie(client, held)
-    # The masthead's sections are read once per page cache generation
-    # (tests/articles/test_sections.py): read them first, so only the article is measured.
-    site_sections()
-    furniture.current()  # read once per page cache generation, not per page
+    # What every page reads once per page cache generation is read first, so only the
+    # article is measured.
+    prime_page_furniture()
     costs = {}
     for article, address in [(small, ""), (big, query)]:
         with CaptureQueriesContext(connection) as captured:
@@ -419,8 +416,7 @@ def test_an_article_page_costs_the_same_at_5_and_600_comments(client, query):
 
 def test_a_reader_without_cookies_costs_five_queries_on_any_page(client, django_assert_num_queries):
     big = _big_article()
-    site_sections()  # once per page cache generation, as above
-    furniture.current()  # read once per page cache generation, not per page
+    prime_page_furniture()
     for query in ["", "?cpage=2", "?cpage=3"]:
         with django_assert_num_queries(5):
             client.get(big.get_absolute_url() + query)

@@ -67,8 +67,9 @@ def test_a_page_render_reads_no_settings_once_they_are_cached(client, django_ass
     SiteSettings.objects.update(site_name="The Wend Courier", logo=make_image())
     Page.objects.create(title="About", slug="about", status="published")
     # Cold: the page, then the settings with the logo, the logo's renditions, the
-    # footer's pages and the masthead's sections (once per page cache generation).
-    with django_assert_num_queries(5):
+    # footer's pages, the masthead's sections and the breaking-news banner (once per page
+    # cache generation).
+    with django_assert_num_queries(6):
         client.get("/about/")
     with django_assert_num_queries(1):
         html = client.get("/about/").content.decode()
