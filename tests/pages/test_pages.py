@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 from articles.editor import library_src
 from pages.forms import slug_conflict
 from pages.models import Page
-from tests.factories import make_image, make_staff
+from tests.factories import make_image, make_section, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,33 @@ def test_navigation_pages_lists_only_pages_shown_in_navigation(client):
         "Contact",
         "About us",
         "Terms",
+    ]
+
+
+def test_masthead_lists_the_sections_then_the_pages_shown_in_navigation(client):
+    make_section(name="Sport", slug="sport", order=1)
+    make_page(title="About us", slug="about", show_in_navigation=True)
+    make_page(title="Terms", slug="terms")
+    html = client.get("/about/").content.decode()
+    masthead = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    links = re.findall(r'<li><a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', masthead)
+    # The same links twice: the small screens' menu, then the wide screens' list.
+    assert links == 2 * [
+        ("/section/sport/", "", "Sport"),
+        ("/about/", ' aria-current="page"', "About us"),
+    ]
+
+
+def test_footer_lists_the_sections_in_navigation_order(client):
+    make_section(name="Sport", slug="sport", order=2)
+    make_section(name="Politics", slug="politics", order=1)
+    make_section(name="Hidden", slug="hidden", order=3, show_in_navigation=False)
+    html = client.get("/").content.decode()
+    footer = html[html.index('<nav class="footer-nav"') :]
+    sections = footer[: footer.index("</ul>")]
+    assert re.findall(r'href="([^"]+)">([^<]+)<', sections) == [
+        ("/section/politics/", "Politics"),
+        ("/section/sport/", "Sport"),
     ]
 
 
