@@ -49,6 +49,29 @@ def site_sections():
     return found
 
 
+# Where editors may choose the default section without a deploy (pages.SiteSettings
+# registers itself in pages/apps.py); articles does not import the apps that build on it.
+_default_slug_sources = []
+
+
+def register_default_section_source(source):
+    """Let ``source()`` name the default section's slug; a blank answer means "not set"."""
+    _default_slug_sources.append(source)
+
+
+def default_section_slug():
+    """Return the slug of the section articles without one show under.
+
+    What editors set (a registered source, such as the site settings), else the
+    NEWS_DEFAULT_SECTION setting.
+    """
+    for source in _default_slug_sources:
+        slug = source()
+        if slug:
+            return slug
+    return settings.NEWS_DEFAULT_SECTION
+
+
 def find_section(slug):
     """Return the section with ``slug`` from ``site_sections``, or raise Http404."""
     for section in site_sections().all:
@@ -63,7 +86,7 @@ def _read_sections():
         all=sections,
         navigation=tuple(section for section in sections if section.show_in_navigation),
         default=next(
-            (section for section in sections if section.slug == settings.NEWS_DEFAULT_SECTION),
+            (section for section in sections if section.slug == default_section_slug()),
             None,
         ),
     )

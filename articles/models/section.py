@@ -1,6 +1,5 @@
 """Sections (News, Sport…): each article's one primary home, and the site's navigation."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -46,5 +45,7 @@ class Section(models.Model):
 
     @property
     def is_default(self):
-        """Return True for the section articles without one show under (settings)."""
-        return self.slug == settings.NEWS_DEFAULT_SECTION
+        """Return True for the section articles without one show under (site settings)."""
+        from ..sections import default_section_slug  # sections.py builds on this model
+
+        return self.slug == default_section_slug()

@@ -9,7 +9,7 @@ from newsroom.outage import database_unavailable_response
 from pages import furniture
 from pages import models as pages_models
 from pages.models import Page, SiteSettings
-from tests.factories import make_image, make_staff, make_tag
+from tests.factories import make_article, make_image, make_section, make_staff, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,28 @@ def test_feeds_carry_the_name_and_tagline_editors_set(client, editor_client):
     assert (
         "<title>Sport · The Wend Courier</title>" in client.get("/tag/sport/feed/").content.decode()
     )
+
+
+def test_the_default_section_editors_choose_replaces_the_setting_at_once(client, settings):
+    settings.NEWS_DEFAULT_SECTION = "news"
+    make_section(name="News", slug="news")
+    make_section(name="Local", slug="local")
+    unfiled = make_article(headline="Unfiled story")
+    assert (
+        'href="/section/news/">News</a>' in client.get(unfiled.get_absolute_url()).content.decode()
+    )
+
+    editor = Client()
+    editor.force_login(make_staff("Editors"))
+    form = (
+        editor.get(reverse("admin:pages_sitesettings_change", args=[1])).context["adminform"].form
+    )
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(default_section_slug="local", logo="")
+    assert (
+        editor.post(reverse("admin:pages_sitesettings_change", args=[1]), data).status_code == 302
+    )
+
+    html = client.get(unfiled.get_absolute_url()).content.decode()
+    assert 'href="/section/local/">Local</a>' in html
+    assert "Unfiled story" in client.get("/section/local/").content.decode()
