@@ -17,6 +17,22 @@ class NewsroomConfig(AppConfig):
         from .middleware import start_session_clock
 
         user_logged_in.connect(start_session_clock)
+        # The masthead shows today's date: no page may be kept past local midnight.
+        from . import pagecache
+
+        pagecache.register_next_change(next_local_midnight)
+
+
+def next_local_midnight():
+    """Return the next midnight in the site's time zone (TIME_ZONE), when the date changes."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return datetime.combine(
+        today + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone()
+    )
 
 
 def start_new_page_generation(sender, **kwargs):
