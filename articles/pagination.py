@@ -24,13 +24,13 @@ one scan of the list's index once per generation, never per request.
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
 from newsroom import pagecache
+from newsroom.caching import remembered
 
 logger = logging.getLogger(__name__)
 
@@ -46,23 +46,12 @@ def cached(name, compute, seconds=COUNT_SECONDS):
     Kept no later than the next scheduled publication: the only change to what readers
     see that moves no generation.
     """
-    try:
-        key = f"listing:{pagecache.generation()}:{name}"
-        value = cache.get(key)
-    except Exception:
-        # An unreachable cache (Redis down) costs this scan on every request, not the page.
-        logger.exception("Could not read %s from the cache.", name)
-        return compute()
-    if value is None:
-        # Asked first: an article going live between the two queries then shortens the
-        # keep, rather than being missed until the one after it.
-        keep = pagecache.seconds_to_keep(seconds)
-        value = compute()
-        try:
-            cache.set(key, value, keep)
-        except Exception:
-            logger.exception("Could not keep %s in the cache.", name)
-    return value
+    return remembered(
+        lambda: f"listing:{pagecache.generation()}:{name}",
+        compute,
+        lambda: pagecache.seconds_to_keep(seconds),
+        name,
+    )
 
 
 def cached_count(queryset, name):

@@ -4,10 +4,10 @@ import logging
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 
 from newsroom import pagecache
+from newsroom.caching import remembered
 
 from .models import Section
 
@@ -33,20 +33,13 @@ def site_sections():
     changes on a schedule, so unlike list counts (``articles.pagination.cached``) this
     asks no app when content next changes, which would cost queries of its own.
     """
-    try:
-        key = f"sections:{pagecache.generation()}"
-        found = cache.get(key)
-    except Exception:
-        # An unreachable cache (Redis down) costs this query on every page, not the page.
-        logger.exception("Could not read the sections from the cache.")
-        return _read_sections()
-    if found is None:
-        found = _read_sections()
-        try:
-            cache.set(key, found, SECTIONS_SECONDS)
-        except Exception:
-            logger.exception("Could not keep the sections in the cache.")
-    return found
+    # An unreachable cache (Redis down) costs this query on every page, not the page.
+    return remembered(
+        lambda: f"sections:{pagecache.generation()}",
+        _read_sections,
+        lambda: SECTIONS_SECONDS,
+        "the sections",
+    )
 
 
 # Where editors may choose the default section without a deploy (pages.SiteSettings

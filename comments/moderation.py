@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.caching import remembered
+
 from .models import Comment
 from .text import as_read, reading_key, tallest_stack
 
@@ -69,18 +71,12 @@ def staff_name_keys():
 
     A cache that cannot be reached costs a query, never the post.
     """
-    try:
-        keys = cache.get(STAFF_NAMES_CACHE_KEY)
-    except Exception:
-        logger.exception("The cache cannot be reached; reading the staff's names.")
-        return _read_staff_name_keys()
-    if keys is None:
-        keys = _read_staff_name_keys()
-        try:
-            cache.set(STAFF_NAMES_CACHE_KEY, keys, STAFF_NAMES_CACHE_SECONDS)
-        except Exception:
-            logger.exception("Could not keep the staff's names in the cache.")
-    return keys
+    return remembered(
+        lambda: STAFF_NAMES_CACHE_KEY,
+        _read_staff_name_keys,
+        lambda: STAFF_NAMES_CACHE_SECONDS,
+        "the staff's names",
+    )
 
 
 def _read_staff_name_keys():

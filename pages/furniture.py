@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from newsroom import pagecache
+from newsroom.caching import remembered
 
 logger = logging.getLogger(__name__)
 
@@ -75,20 +76,8 @@ def _compute():
 
 def current():
     """Return this generation's furniture: from the cache, or read (two queries) and kept."""
-    try:
-        key = _key()
-        furniture = cache.get(key)
-    except Exception:
-        # An unreachable cache costs the two queries on every page, not the page.
-        logger.exception("Could not read the site furniture from the cache.")
-        return _compute()
-    if furniture is None:
-        furniture = _compute()
-        try:
-            cache.set(key, furniture, SECONDS)
-        except Exception:
-            logger.exception("Could not keep the site furniture in the cache.")
-    return furniture
+    # An unreachable cache costs the two queries on every page, not the page.
+    return remembered(_key, _compute, lambda: SECONDS, "the site furniture")
 
 
 def cached_only():
