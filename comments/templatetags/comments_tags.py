@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 
 from ..models import Comment
+from ..rendering import render_threads
 
 register = template.Library()
 
@@ -15,3 +16,13 @@ def comments_awaiting_moderation():
     cap = settings.COMMENTS_MODERATION_COUNT_CAP
     counted = Comment.objects.in_moderation().count_up_to(cap)
     return {"count": min(counted, cap), "more": counted > cap}
+
+
+@register.simple_tag
+def comment_threads(comment_page, replies_open):
+    """Render a page of threads (``comment_context``'s ``comment_page``) as ``<li>``s.
+
+    Usage: ``<ol class="comment-list">{% comment_threads comment_page comments_open %}</ol>``.
+    See ``comments.rendering`` for why this is not a template per comment.
+    """
+    return render_threads(comment_page.object_list, comment_page.number, replies_open)
