@@ -207,6 +207,9 @@ class Article(models.Model):
 
     # Edits to these fields after publication are what readers are told about.
     READER_VISIBLE_FIELDS = ("headline", "standfirst", "body", "featured_image_id")
+    # Search results set it (articles.search); every card asks, and a missing
+    # attribute costs the template engine a dir() of the whole instance.
+    search_snippet = ""
 
     headline = models.CharField("headline", max_length=255)
     slug = models.SlugField(
@@ -333,8 +336,14 @@ class Article(models.Model):
                 self._keep_old_address(stored)
 
     def get_absolute_url(self):
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
+        # A card asks for its address three times (picture, headline, comments): kept
+        # per instance for as long as what it is made of stays the same.
+        dated = self.published_at or self.created_at
+        key = (dated, self.slug, timezone.get_current_timezone())
+        if dated is not None and self.__dict__.get("_address_key") == key:
+            return self._address
+        when = timezone.localtime(dated or timezone.now())
+        address = reverse(
             "articles:detail",
             kwargs={
                 "year": when.year,
@@ -343,6 +352,8 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+        self._address_key, self._address = key, address
+        return address
 
     @classmethod
     def is_public_state(cls, status, published_at):
