@@ -333,3 +333,17 @@ def test_admin_article_list_filters_by_tag_from_the_tag_list(admin_client):
     assert "Harbour" in response.content.decode()
     unfiltered = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "?tag=" not in unfiltered
+
+
+def test_byline_choices_are_staff_and_former_staff_with_bylines_each_once(admin_client):
+    reporter = make_user(is_staff=True, username="staff-reporter")
+    former = make_user(is_staff=False, username="former-reporter")
+    make_user(is_staff=False, username="a-reader")
+    make_article(authors=[former])
+    make_article(authors=[former])
+    article = make_article(authors=[reporter])
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    select = html.content.decode().split('name="authorships-0-author"', 1)[1].split("</select>")[0]
+    assert select.count(f'value="{reporter.pk}"') == 1
+    assert select.count(f'value="{former.pk}"') == 1
+    assert "a-reader" not in select
