@@ -136,7 +136,9 @@ class CommentQuerySet(models.QuerySet):
             )
         elif not page_ids:
             return [], total
-        return list(self.filter(shown)), total
+        # What a page shows of each comment; not the email, address, browser or token.
+        shown_fields = ["article", "parent", "thread_root", "status", "name", "website"]
+        return list(self.filter(shown).only(*shown_fields, "text", "created")), total
 
     def thread_starts_up_to(self, comment):
         """Return how many approved thread starts come no later than ``comment``."""
