@@ -29,9 +29,13 @@ MAX_RESULTS = 1000
 MAX_TERMS = 10
 # PostgreSQL text search configuration made by migration 0007: english, accents removed.
 PG_CONFIG = "newsroom"
-# When PostgreSQL expects more matches than a search shows, it looks for them among this
-# many of the newest articles only: each row it checks there costs a read of a long vector.
+# When PostgreSQL expects more matches than a search shows, it looks for them among the
+# newest articles only: each row it checks there costs a read of a long vector. As many
+# as should hold COMMON_WORD_RESULTS matches (20 pages) by the planner's estimate of how
+# common the query is, and never more than PG_NEWEST_ARTICLES: a word in nine articles
+# of ten is looked for among the newest 230, a word in one in fifty among the newest 500.
 PG_NEWEST_ARTICLES = 500
+COMMON_WORD_RESULTS = 200
 # Marks around matched words in snippets: they never reach a page (see snippet_html).
 _START, _STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
@@ -306,13 +310,15 @@ class SearchResults:
         where, where_params = _where(self.queryset)
         query = websearch_text(self.alternatives)
         matches = f"{where} AND search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
+        # One plan, two estimates: the matches, and the articles searched.
         plan = self._fetch(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article WHERE {matches}",
-            [*where_params, query],
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article WHERE {matches}"
+            f" UNION ALL SELECT 1 FROM articles_article WHERE {where}",
+            [*where_params, query, *where_params],
         )[0][0]
         if isinstance(plan, str):
             plan = json.loads(plan)
-        self.estimate = int(plan[0]["Plan"]["Plan Rows"])
+        self.estimate, searched = _estimates(plan[0]["Plan"])
         if self.estimate <= MAX_RESULTS:
             statement = (
                 "SELECT id, count(*) OVER (), count(*) OVER () FROM articles_article"
@@ -325,7 +331,8 @@ class SearchResults:
         statement = (
             f"SELECT id, count(*) OVER (), {MAX_RESULTS + 1} FROM ("
             " SELECT id, published_at, search_vector FROM articles_article"
-            f" WHERE {where} ORDER BY id DESC LIMIT {PG_NEWEST_ARTICLES}) newest"
+            f" WHERE {where} ORDER BY id DESC LIMIT {_newest_to_check(self.estimate, searched)})"
+            " newest"
             f" WHERE search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
             " ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
@@ -335,6 +342,29 @@ class SearchResults:
         with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(statement, params)
             return cursor.fetchall()
+
+
+def _estimates(plan):
+    """Return the planner's rows for the two branches of the estimate's UNION ALL.
+
+    The second is None when the plan is not the two scans it should be.
+    """
+    branches = [
+        branch
+        for branch in (plan.get("Plans", []) if plan.get("Node Type") == "Append" else [])
+        if branch.get("Parent Relationship") == "Member"
+    ]
+    if len(branches) != 2:
+        return int(plan["Plan Rows"]), None
+    return int(branches[0]["Plan Rows"]), int(branches[1]["Plan Rows"])
+
+
+def _newest_to_check(matches, searched):
+    """Return how many of the newest articles a common query is looked for among."""
+    if not searched or matches <= 0:
+        return PG_NEWEST_ARTICLES
+    wanted = -(-COMMON_WORD_RESULTS * searched // matches)  # rounded up
+    return max(COMMON_WORD_RESULTS, min(wanted, PG_NEWEST_ARTICLES))
 
 
 def search_articles(queryset, query):

@@ -106,6 +106,9 @@ class Store:
         # PostgreSQL outlives any checkout, so its pictures live outside them too.
         name = args.db_name if self.postgres else Path(args.sqlite_path).stem
         self.media_root = base / f"{name}-media"
+        # The pictures' originals (articles.storage): what the build writes. Renditions,
+        # in media_root, come after, from the task worker.
+        self.originals_root = base / f"{name}-originals"
 
     def env(self):
         if self.postgres:
@@ -143,6 +146,7 @@ class Store:
 
     def drop_and_create(self):
         shutil.rmtree(self.media_root, ignore_errors=True)
+        shutil.rmtree(self.originals_root, ignore_errors=True)
         if self.postgres:
             connection = self._admin_connection()
             with connection.cursor() as cursor:
@@ -223,7 +227,8 @@ def ensure_archive(args, store, env):
         "schema": schema(env),
     }
     recorded = store.recorded() if store.exists() else {}
-    media_present = store.media_root.is_dir() and any(store.media_root.iterdir())
+    originals = store.originals_root
+    media_present = originals.is_dir() and any(originals.iterdir())
     kept = all(recorded.get(k) == v for k, v in wanted.items()) and media_present
     if kept and not args.rebuild:
         run_manage(env, "migrate", "--noinput", "-v0")
@@ -543,6 +548,7 @@ def main():
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
         MEDIA_ROOT=str(store.media_root),
+        PRIVATE_MEDIA_ROOT=str(store.originals_root),
         STATIC_ROOT=str(workdir / "static"),
         # Every request rendered: the archive's cost, not the page cache's, is measured.
         PAGE_CACHE_SECONDS="0",

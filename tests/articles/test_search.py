@@ -312,6 +312,45 @@ def test_a_common_query_says_more_match_and_shows_the_latest_first(client, monke
     assert _found(client, "harbour") == ["Harbour news"]
 
 
+@pytest.mark.parametrize(
+    ("matches", "searched", "checked"),
+    [
+        (90, 100, 223),  # nine in ten: enough of the newest to hold 200 matches
+        (100, 100, 200),  # in every article: never fewer than 200
+        (2, 100, 500),  # one in fifty: the most it ever checks
+        (90, None, 500),  # no estimate of the articles searched: the most
+        (0, 100, 500),
+    ],
+)
+def test_a_common_word_is_looked_for_among_as_many_newest_as_hold_20_pages(
+    matches, searched, checked
+):
+    assert search.COMMON_WORD_RESULTS == 200 and search.PG_NEWEST_ARTICLES == 500
+    assert search._newest_to_check(matches, searched) == checked
+
+
+def test_a_word_in_every_article_is_looked_for_among_the_newest_only(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 12)
+    monkeypatch.setattr(search, "COMMON_WORD_RESULTS", 6)
+    for number in range(40):
+        make_article(headline=f"Regatta day {number}", published_at=_hours_ago(50 - number))
+    _analyze()
+    response = client.get("/search/", {"q": "regatta"})
+    html = response.content.decode()
+    found = [article.headline for article in response.context["article_list"]]
+    second_page = client.get("/search/", {"q": "regatta", "page": 2})
+    if connection.vendor == "postgresql":
+        # The planner expects 40 matches in 40 articles: the newest six hold six.
+        assert "About 40 articles found, the latest first" in html
+        assert found == [f"Regatta day {number}" for number in range(39, 33, -1)]
+        assert second_page.status_code == 404
+    else:
+        # SQLite reads matches newest first off the FTS5 index, up to the cap.
+        assert "12 or more articles found, the latest first" in html
+        assert found == [f"Regatta day {number}" for number in range(39, 29, -1)]
+        assert second_page.status_code == 200
+
+
 def test_a_search_with_fewer_matches_than_the_cap_counts_them_exactly(client):
     for number in range(3):
         make_article(headline=f"Tide table {number}")
