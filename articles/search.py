@@ -11,7 +11,8 @@ archive, so a search never does: when more articles match than a search shows
 (``MAX_RESULTS``), the latest matches come newest first and the count says "or more"
 (SQLite: the newest ``MAX_RESULTS`` + 1 matches, straight off the FTS5 index in id
 order) or "about" (PostgreSQL: the planner's estimate; the matches among the newest
-``PG_NEWEST_ARTICLES`` articles). Fewer matches are all ranked by relevance (headline
+articles, as many as should hold ``COMMON_WORD_RESULTS`` matches, at most
+``PG_NEWEST_ARTICLES``). Fewer matches are all ranked by relevance (headline
 above standfirst above body), the newer article first on equal rank.
 """
 
@@ -306,7 +307,7 @@ class SearchResults:
         # reading its long vector, and the planner does not know that cost, so each
         # case gets a statement it can only run cheaply. A rare word: every match,
         # ranked on a small vector (headline, standfirst, the body's opening). A common
-        # word: the matches among the newest PG_NEWEST_ARTICLES articles, newest first.
+        # word: the matches among the newest articles (_newest_to_check), newest first.
         where, where_params = _where(self.queryset)
         query = websearch_text(self.alternatives)
         matches = f"{where} AND search_vector @@ websearch_to_tsquery('{PG_CONFIG}', %s)"
