@@ -73,8 +73,14 @@ def parse_args():
     parser.add_argument("--build-only", action="store_true", help="build (if needed) and stop")
     parser.add_argument("--root", default=str(ROOT), help="serve this checkout's code")
     parser.add_argument("--label", help="name of this run in the README (default: the commit)")
-    parser.add_argument("--requests", type=int, default=40, help="timed requests at one client")
-    parser.add_argument("--warmups", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=100, help="timed requests at one client")
+    parser.add_argument(
+        "--warmups",
+        type=int,
+        help="untimed requests before each page's timed ones (default: twice the workers,"
+        " so every worker has served the page once: a worker's first request of a page"
+        " loads its templates, which a long-running server has long done)",
+    )
     parser.add_argument("--seconds", type=int, default=5, help="length of the 16-client window")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
@@ -539,6 +545,8 @@ def write_readme(key, section):
 
 def main():
     args = parse_args()
+    if args.warmups is None:
+        args.warmups = 2 * args.workers
     store = Store(args)
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-scale-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
