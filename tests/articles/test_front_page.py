@@ -84,6 +84,15 @@ def test_top_stories_show_in_their_order_below_the_lead(client):
     assert "First top" not in _headlines(context["article_list"])
 
 
+def test_a_top_story_that_is_also_the_newest_does_not_lead_as_well(client):
+    make_article(headline="Older", published_at=_ago(30))
+    pin(make_article(headline="Newest, pinned as a top story", published_at=_ago(5)))
+    context = _front(client)
+    assert _headlines(context["top_stories"]) == ["Newest, pinned as a top story"]
+    assert context["lead"].headline == "Older"
+    assert client.get("/").content.decode().count("Newest, pinned as a top story") == 1
+
+
 def test_only_the_first_page_has_the_pinned_and_section_blocks(client):
     section = make_section(slug="sport")
     for minutes in range(12):
