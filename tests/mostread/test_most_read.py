@@ -19,10 +19,12 @@ from mostread.models import HourlyReads, hour_number, most_read
 from mostread.templatetags.mostread_tags import most_read_links
 from newsroom import pagecache
 from tests.factories import log_in, make_article, make_staff, make_tag, run_queued_tasks
+from tests.redis_databases import redis_url
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+# The suite's own database (NEWSROOM_TEST_REDIS_DB), which the page cache tests share.
+REDIS_URL = redis_url(1)
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
