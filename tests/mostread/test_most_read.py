@@ -113,6 +113,18 @@ def test_hits_served_before_url_resolution_are_counted(page_cache, settings):
     assert _pending() == {article.pk: 2}
 
 
+def test_counted_pages_are_never_left_to_shared_caches(page_cache):
+    # Comments closed: no form, so no per-reader token makes the page private. A CDN or
+    # nginx holding it would answer readers the page cache never sees, uncounted.
+    article = make_article(allow_comments=False)
+    reader = _reader()
+    for answer in ("miss", "hit"):
+        response = reader.get(article.get_absolute_url())
+        assert response["X-Page-Cache"] == answer
+        assert response["Cache-Control"] == "private, max-age=0"
+    assert _pending() == {article.pk: 2}
+
+
 @pytest.mark.parametrize(
     "headers",
     [
