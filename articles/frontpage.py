@@ -39,8 +39,9 @@ def build_front_page(latest, per_section=None):
     pins = list(FrontPagePin.objects.showing().values_list("kind", "article_id"))
     lead_ids = [pk for kind, pk in pins if kind == FrontPagePin.Kind.LEAD][:1]
     top_ids = [pk for kind, pk in pins if kind == FrontPagePin.Kind.TOP and pk not in lead_ids]
-    if not lead_ids and latest:
-        lead_ids = [latest[0].pk]
+    if not lead_ids:
+        # The newest story not already pinned as a top story: one pinned there shows there.
+        lead_ids = [article.pk for article in latest if article.pk not in top_ids][:1]
     shown = set(lead_ids) | set(top_ids)
 
     sections = site_sections().navigation

@@ -75,11 +75,10 @@ def find_section(slug):
 
 def _read_sections():
     sections = tuple(Section.objects.all())
+    # Asked once: the site settings behind it cost queries when the cache is down.
+    default_slug = default_section_slug()
     return SiteSections(
         all=sections,
         navigation=tuple(section for section in sections if section.show_in_navigation),
-        default=next(
-            (section for section in sections if section.slug == default_section_slug()),
-            None,
-        ),
+        default=next((section for section in sections if section.slug == default_slug), None),
     )

@@ -62,11 +62,6 @@ class Shown:
 
 
 class BreakingNewsQuerySet(models.QuerySet):
-    def live(self, now=None):
-        """Return banners readers see now: switched on, started, not expired."""
-        now = now or timezone.now()
-        return self.filter(is_active=True, starts_at__lte=now, expires_at__gt=now)
-
     def upcoming(self, now=None):
         """Return banners switched on that have not expired, the latest start first."""
         now = now or timezone.now()

@@ -46,8 +46,8 @@ the stored page, and every 200 answer to a GET or HEAD of a labelled page, from 
 or rendered, calls each function registered with ``register_page_observer``, cached hits
 included: those never reach the view.
 
-HTTP caching: a kept page with no per-reader values (lists, feeds, sitemaps) is sent
-``public`` with ``s-maxage=PAGE_CACHE_SHARED_SECONDS`` and
+HTTP caching: a kept page with no per-reader values and no label (lists, feeds,
+sitemaps) is sent ``public`` with ``s-maxage=PAGE_CACHE_SHARED_SECONDS`` and
 ``stale-while-revalidate=PAGE_CACHE_STALE_SECONDS``, so a CDN or nginx may hold it for
 that long; every other page these views answer with 200 (per-reader values, a session, a
 page not kept) is ``private, max-age=0``. All vary on ``Cookie``. ``X-Page-Cache`` says
@@ -485,7 +485,9 @@ def _render(request, view, args, kwargs, address, key):
     if response.status_code != 200:
         return response
     storable = key is not None and render.store and not response.cookies
-    public = storable and not slots and settings.PAGE_CACHE_SHARED_SECONDS > 0
+    # A labelled page is observed on every answer (reads counted): a shared cache
+    # answering for it would hide those readers.
+    public = storable and not slots and label[0] is None and settings.PAGE_CACHE_SHARED_SECONDS > 0
     keep = seconds_to_keep(settings.PAGE_CACHE_SECONDS) if storable else 0
     if storable:
         page = StoredPage(

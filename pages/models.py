@@ -15,10 +15,6 @@ class PageQuerySet(models.QuerySet):
         """Return the pages readers may see."""
         return self.filter(status=Page.Status.PUBLISHED)
 
-    def in_navigation(self):
-        """Return the published pages the masthead lists, in their order."""
-        return self.published().filter(show_in_navigation=True)
-
 
 class Page(models.Model):
     """A page that is not news: About, Contact, Advertise, Corrections policy, Terms."""

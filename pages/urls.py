@@ -1,6 +1,6 @@
-"""The pages' addresses. The project mounts ``detail_urls`` LAST: ``/<slug>/`` matches
-any one-segment address, so anything listed after it would be unreachable, and a page
-must never hide another address (``pages.forms.slug_conflict`` refuses such slugs)."""
+"""The pages' addresses. newsroom/urls.py includes them LAST: ``/<slug>/`` matches any
+one-segment address, so anything listed after it would be unreachable, and a page must
+never hide another address (``pages.forms.slug_conflict`` refuses such slugs)."""
 
 from django.urls import path
 

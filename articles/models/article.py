@@ -104,7 +104,10 @@ class ArticleQuerySet(models.QuerySet):
 
         Articles with no section show under the default one (``NEWS_DEFAULT_SECTION``).
         """
-        if section.is_default:
+        return self._in_section(section, section.is_default)
+
+    def _in_section(self, section, is_default):
+        if is_default:
             return self.filter(Q(section=section) | Q(section__isnull=True))
         return self.filter(section=section)
 
@@ -120,10 +123,15 @@ class ArticleQuerySet(models.QuerySet):
         """
         if not sections or number < 1:
             return {}
+        from ..sections import default_section_slug  # sections.py builds on these models
+
+        # Asked once, not once a section: the site settings behind it cost queries when
+        # the cache is down.
+        default_slug = default_section_slug()
         parts, params = [], []
         for section in sections:
             part = (
-                self.in_section(section)
+                self._in_section(section, section.slug == default_slug)
                 .order_by("-published_at", "-pk")
                 .annotate(front_section=Value(section.pk, output_field=models.IntegerField()))
                 .values_list("front_section", "pk")[:number]

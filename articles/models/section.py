@@ -4,12 +4,6 @@ from django.db import models
 from django.urls import reverse
 
 
-class SectionQuerySet(models.QuerySet):
-    def in_navigation(self):
-        """Return the sections the masthead lists, in their order."""
-        return self.filter(show_in_navigation=True)
-
-
 class Section(models.Model):
     name = models.CharField("name", max_length=60, unique=True)
     slug = models.SlugField(
@@ -31,8 +25,6 @@ class Section(models.Model):
         default=True,
         help_text="Listed in the masthead and given a block on the front page.",
     )
-
-    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 PINS = reverse("admin:articles_frontpagepin_changelist")
 ADD_PIN = reverse("admin:articles_frontpagepin_add")
+# The test's own range of ports, where nothing listens.
+REDIS_DOWN = "redis://127.0.0.1:8639/5"
 
 
 def _ago(minutes):
@@ -82,6 +84,15 @@ def test_top_stories_show_in_their_order_below_the_lead(client):
     assert html.index("Newest") < html.index("Top stories") < html.index("First top")
     assert html.index("First top") < html.index("Second top")
     assert "First top" not in _headlines(context["article_list"])
+
+
+def test_a_top_story_that_is_also_the_newest_does_not_lead_as_well(client):
+    make_article(headline="Older", published_at=_ago(30))
+    pin(make_article(headline="Newest, pinned as a top story", published_at=_ago(5)))
+    context = _front(client)
+    assert _headlines(context["top_stories"]) == ["Newest, pinned as a top story"]
+    assert context["lead"].headline == "Older"
+    assert client.get("/").content.decode().count("Newest, pinned as a top story") == 1
 
 
 def test_only_the_first_page_has_the_pinned_and_section_blocks(client):
@@ -265,6 +276,25 @@ def test_the_whole_front_page_runs_a_fixed_number_of_queries(
     assert len(context["section_blocks"]) == sections
     assert context["lead"] is not None and len(context["top_stories"]) == 2
     assert response.content.decode().count("1 comment</a>") >= 3
+
+
+def _front_page_queries_with_the_cache_down(client, settings, sections):
+    for number in range(sections):
+        make_article(section=make_section(slug=f"desk-{sections}-{number}"))
+    # Nothing listens on this port: Redis is down, and nothing read once is kept.
+    down = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_DOWN}
+    settings.CACHES = {"default": down, "pagecache_meta": down}
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_with_the_cache_down_the_front_page_still_costs_the_same_for_any_number_of_sections(
+    client, settings
+):
+    one = _front_page_queries_with_the_cache_down(client, settings, 1)
+    Article.objects.all().delete()
+    assert _front_page_queries_with_the_cache_down(client, settings, 8) == one
 
 
 def test_the_section_blocks_are_read_in_one_query(client):

@@ -18,11 +18,12 @@ from breaking.models import BreakingNews
 from newsroom import pagecache
 from pages import furniture
 from tests.factories import log_in, make_article, make_staff
+from tests.redis_databases import redis_url
 
 pytestmark = pytest.mark.django_db
 
-# This engineer's Redis database: other test modules use 5 and 6.
-REDIS_URL = "redis://127.0.0.1:6379/14"
+# The suite's own database (NEWSROOM_TEST_REDIS_DB), which the page cache tests share.
+REDIS_URL = redis_url(1)
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 PASSWORD = "a long editor password"

@@ -19,10 +19,12 @@ from mostread.models import HourlyReads, hour_number, most_read
 from mostread.templatetags.mostread_tags import most_read_links
 from newsroom import pagecache
 from tests.factories import log_in, make_article, make_staff, make_tag, run_queued_tasks
+from tests.redis_databases import redis_url
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+# The suite's own database (NEWSROOM_TEST_REDIS_DB), which the page cache tests share.
+REDIS_URL = redis_url(1)
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -108,6 +110,18 @@ def test_hits_served_before_url_resolution_are_counted(page_cache, settings):
     hit = reader.get(article.get_absolute_url())
     assert hit["X-Page-Cache"] == "hit"
     assert "newsroom.pagecache.PageCacheMiddleware" in settings.MIDDLEWARE
+    assert _pending() == {article.pk: 2}
+
+
+def test_counted_pages_are_never_left_to_shared_caches(page_cache):
+    # Comments closed: no form, so no per-reader token makes the page private. A CDN or
+    # nginx holding it would answer readers the page cache never sees, uncounted.
+    article = make_article(allow_comments=False)
+    reader = _reader()
+    for answer in ("miss", "hit"):
+        response = reader.get(article.get_absolute_url())
+        assert response["X-Page-Cache"] == answer
+        assert response["Cache-Control"] == "private, max-age=0"
     assert _pending() == {article.pk: 2}
 
 
