@@ -75,8 +75,9 @@ def find_section(slug):
 
 def _read_sections():
     sections = tuple(Section.objects.all())
-    # Asked once: the site settings behind it cost queries when the cache is down.
-    default_slug = default_section_slug()
+    # Asked once, and only when there is a section to pick: the site settings behind
+    # it cost queries when the cache is down.
+    default_slug = default_section_slug() if sections else None
     return SiteSections(
         all=sections,
         navigation=tuple(section for section in sections if section.show_in_navigation),

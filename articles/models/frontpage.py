@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -20,11 +20,10 @@ class FrontPagePinQuerySet(models.QuerySet):
         """
         from .article import Article
 
-        return (
-            self.unexpired()
-            .filter(article__in=Article.objects.published())
-            .order_by("kind", "position", "-pk")
-        )
+        # EXISTS per pin, not "IN (every published id)": SQLite built that list of
+        # 100,000 ids on every front page, 45 ms, with no pin at all.
+        readable = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return self.unexpired().filter(Exists(readable)).order_by("kind", "position", "-pk")
 
     def next_expiry(self):
         """Return when the next pin expires, or None: the front page changes then."""
