@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Old addresses (articles.models.Redirect): read only for a 404 or "/?p=123".
+    "articles.redirects.RedirectFallbackMiddleware",
     # Serves cached pages to anonymous readers before URL resolution and the rest.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
