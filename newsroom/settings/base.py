@@ -454,6 +454,12 @@ PAGES_RESERVED_SLUGS = env_list(
         "sitemap", "static", "tag", "tags", "wp-admin", "wp-login",
     ],
 )  # fmt: skip
+# --- Moving from WordPress -----------------------------------------------------------------
+# manage.py import_wordpress (wordpress/): see the README section "Moving from WordPress".
+INSTALLED_APPS += ["wordpress"]
+# --fetch-media: how long one download may take to answer (seconds); its size is capped
+# like an editor's upload (IMAGE_MAX_UPLOAD_MB).
+WORDPRESS_FETCH_TIMEOUT = max(env_int("WORDPRESS_FETCH_TIMEOUT", 20), 1)
 # --- Breaking news and most read ----------------------------------------------------------
 # The banner (breaking/) and "Most read" (mostread/): see the README section of that name.
 INSTALLED_APPS += ["breaking", "mostread"]
