@@ -4,27 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportedItem',
+            name="ImportedItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(help_text="The exported site's address, without the scheme.", max_length=255, verbose_name='site')),
-                ('kind', models.CharField(choices=[('author', 'Author'), ('attachment', 'Picture'), ('post', 'Post'), ('page', 'Page'), ('comment', 'Comment')], max_length=20, verbose_name='kind')),
-                ('wordpress_id', models.CharField(max_length=100, verbose_name='WordPress id')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='imported')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "site",
+                    models.CharField(
+                        help_text="The exported site's address, without the scheme.",
+                        max_length=255,
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("author", "Author"),
+                            ("attachment", "Picture"),
+                            ("post", "Post"),
+                            ("page", "Page"),
+                            ("comment", "Comment"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("wordpress_id", models.CharField(max_length=100, verbose_name="WordPress id")),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="imported")),
             ],
             options={
-                'verbose_name': 'imported WordPress item',
-                'constraints': [models.UniqueConstraint(fields=('site', 'kind', 'wordpress_id'), name='unique_imported_item')],
+                "verbose_name": "imported WordPress item",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "kind", "wordpress_id"), name="unique_imported_item"
+                    )
+                ],
             },
         ),
     ]
