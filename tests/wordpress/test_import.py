@@ -417,3 +417,28 @@ def test_unpublished_drafts_get_a_date_only_when_they_have_one(tmp_path):
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     assert article.published_at is None or article.published_at <= timezone.now()
+
+
+def test_nothing_from_an_export_reaches_a_page_unsanitised(tmp_path, client):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    run_import(
+        tmp_path,
+        export(
+            author("eve", 1, hostile),
+            category("evil", hostile, 3),
+            item(
+                10,
+                title=hostile + "Headline",
+                slug="hostile",
+                excerpt=hostile,
+                body=hostile + "\n\n<p onclick='x()'>Body</p>",
+                terms=[("category", "evil", hostile), ("post_tag", "bad", hostile)],
+                comments=[comment(1, text=hostile, name=hostile, url="javascript:alert(1)")],
+            ),
+        ),
+    )
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Headline" in html and "Body" in html
+    assert "<script>alert" not in html and "onerror" not in html and "onclick" not in html
+    assert "javascript:alert" not in html
