@@ -280,12 +280,15 @@ class WordPressImport:
             if kind == Kind.ATTACHMENT:
                 sources[object_id] = source
         files = Image.objects.filter(pk__in=list(sources)).values_list("pk", "file")
+        found = set()
         for pk, name in files.iterator(chunk_size=5000):
             self.pictures[sources[pk]] = name
+            found.add(pk)
+        # A picture an editor has deleted since is not pointed at again.
         self.picture_ids = {
             wordpress_id: pk
             for wordpress_id, pk in self.known[Kind.ATTACHMENT].items()
-            if pk in sources
+            if pk in found
         }
         users = get_user_model().objects.in_bulk(list(self.known[Kind.AUTHOR].values()))
         for login, pk in self.known[Kind.AUTHOR].items():
