@@ -20,6 +20,7 @@ from .models import (
     Correction,
     FrontPagePin,
     Image,
+    Redirect,
     Section,
     Tag,
     articles_using_image,
@@ -28,6 +29,23 @@ from .pagination import CappedCountPaginator
 from .roles import can_publish
 from .storage import originals_storage
 from .templatetags.articles_tags import picture
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Every old address the site answers with a 301: slug changes and imports alike."""
+
+    list_display = ["old_path", "destination", "origin", "created"]
+    list_filter = ["origin"]
+    # A prefix search ("^"), which the unique index serves; no scan of the table.
+    search_fields = ["^old_path"]
+    autocomplete_fields = ["article"]
+    list_select_related = ["article"]
+    fields = ["old_path", "article", "target"]
+
+    @admin.display(description="leads to")
+    def destination(self, redirect):
+        return redirect.destination_display()
 
 
 @admin.register(Tag)

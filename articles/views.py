@@ -15,7 +15,7 @@ from newsroom import pagecache
 
 from . import preview
 from .frontpage import build_front_page
-from .models import Article, ArticleRedirect, Correction, Tag
+from .models import Article, Correction, Tag
 from .pagination import authored, listing_paginator, tagged
 from .sections import find_section
 
@@ -171,21 +171,8 @@ class ArticleDetailView(DetailView):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
 
     def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
-            # Costs a query only on the way to a 404: an old slug of a published
-            # article leads to its current address.
-            old_address = (
-                ArticleRedirect.objects.filter(
-                    old_slug=kwargs["slug"], article__in=Article.objects.published()
-                )
-                .select_related("article")
-                .first()
-            )
-            if old_address is None:
-                raise
-            return redirect(old_address.article, permanent=True)
+        # An old slug's 404 becomes a 301 in articles.redirects, on the way out.
+        self.object = self.get_object()
         # The date in the address is the local publication date; another date for the
         # same slug is an old or mistyped link, so send readers to the right one.
         local_date = timezone.localtime(self.object.published_at).date()

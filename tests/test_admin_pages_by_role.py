@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions
-from articles.models import Article, AuthorProfile, FrontPagePin
+from articles.models import Article, AuthorProfile, FrontPagePin, Redirect
 from articles.roles import ROLES
 from articles.tasks import make_renditions
 from breaking.models import BreakingNews
@@ -96,6 +96,9 @@ OBJECT_FACTORIES = {
     "comments.Comment": lambda owner: make_comment(),
     "axes.AccessAttempt": lambda owner: _failed_login(),
     "articles.Section": lambda owner: make_section(),
+    "articles.Redirect": lambda owner: Redirect.objects.create(
+        old_path="/old-about/", target="/about-us/"
+    ),
     "articles.FrontPagePin": lambda owner: FrontPagePin.objects.create(article=make_article()),
     "pages.Page": lambda owner: StaticPage.objects.create(title="About us", slug="about-us"),
     "pages.SiteSettings": lambda owner: SiteSettings.objects.get_or_create(pk=1)[0],

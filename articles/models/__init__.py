@@ -4,7 +4,6 @@ from .article import (
     Article,
     ArticleAuthor,
     ArticleQuerySet,
-    ArticleRedirect,
     ArticleRevision,
     AuthorProfile,
     Correction,
@@ -18,18 +17,19 @@ from .image import (
     UprightImageFieldFile,
     articles_using_image,
 )
+from .redirect import Redirect
 from .section import Section
 
 __all__ = [
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
-    "ArticleRedirect",
     "ArticleRevision",
     "AuthorProfile",
     "Correction",
     "FrontPagePin",
     "Image",
+    "Redirect",
     "Rendition",
     "Section",
     "Tag",

@@ -1,4 +1,4 @@
-"""Articles and what hangs off them: tags, bylines, corrections, revisions, old addresses."""
+"""Articles and what hangs off them: tags, bylines, corrections, revisions."""
 
 from django.conf import settings
 from django.db import connections, models, transaction
@@ -350,18 +350,23 @@ class Article(models.Model):
         key = (dated, self.slug, timezone.get_current_timezone())
         if dated is not None and self.__dict__.get("_address_key") == key:
             return self._address
+        address = self.address_for(dated, self.slug)
+        self._address_key, self._address = key, address
+        return address
+
+    @staticmethod
+    def address_for(dated, slug):
+        """Return the permalink of an article published at ``dated`` with ``slug``."""
         when = timezone.localtime(dated or timezone.now())
-        address = reverse(
+        return reverse(
             "articles:detail",
             kwargs={
                 "year": when.year,
                 "month": f"{when.month:02d}",
                 "day": f"{when.day:02d}",
-                "slug": self.slug,
+                "slug": slug,
             },
         )
-        self._address_key, self._address = key, address
-        return address
 
     @classmethod
     def is_public_state(cls, status, published_at):
@@ -456,8 +461,12 @@ class Article(models.Model):
         known slug.
         """
         if self._was_public(stored) and stored["slug"] != self.slug:
-            ArticleRedirect.objects.update_or_create(
-                old_slug=stored["slug"], defaults={"article": self}
+            from .redirect import Redirect  # redirect.py points back at this model
+
+            old_path = self.address_for(stored["published_at"], stored["slug"])
+            Redirect.objects.update_or_create(
+                old_path=old_path,
+                defaults={"article": self, "target": "", "origin": Redirect.Origin.SLUG_CHANGE},
             )
 
 
@@ -573,16 +582,3 @@ class ArticleRevision(models.Model):
 
     def __str__(self):
         return f"{self.article_id} at {timezone.localtime(self.created):%Y-%m-%d %H:%M}"
-
-
-class ArticleRedirect(models.Model):
-    """An old slug of a published article; its old addresses answer with a 301."""
-
-    old_slug = models.SlugField("old slug", max_length=255, unique=True)
-    article = models.ForeignKey(
-        Article, verbose_name="article", on_delete=models.CASCADE, related_name="redirects"
-    )
-    created = models.DateTimeField("created", auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"

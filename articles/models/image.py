@@ -58,6 +58,11 @@ class Image(models.Model):
     credit = models.CharField(
         "credit", max_length=250, blank=True, help_text="Who took the picture, e.g. Reuters."
     )
+    description = models.TextField(
+        "description",
+        blank=True,
+        help_text="Notes for the newsdesk (never shown to readers), e.g. from an import.",
+    )
     # The size readers see: after the photo's EXIF orientation is applied.
     width = models.PositiveIntegerField("width", editable=False, default=0)
     height = models.PositiveIntegerField("height", editable=False, default=0)

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Old addresses (articles.models.Redirect): read only for a 404 or "/?p=123".
+    "articles.redirects.RedirectFallbackMiddleware",
     # Serves cached pages to anonymous readers before URL resolution and the rest.
     "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -452,6 +454,12 @@ PAGES_RESERVED_SLUGS = env_list(
         "sitemap", "static", "tag", "tags", "wp-admin", "wp-login",
     ],
 )  # fmt: skip
+# --- Moving from WordPress -----------------------------------------------------------------
+# manage.py import_wordpress (wordpress/): see the README section "Moving from WordPress".
+INSTALLED_APPS += ["wordpress"]
+# --fetch-media: how long one download may take to answer (seconds); its size is capped
+# like an editor's upload (IMAGE_MAX_UPLOAD_MB).
+WORDPRESS_FETCH_TIMEOUT = max(env_int("WORDPRESS_FETCH_TIMEOUT", 20), 1)
 # --- Breaking news and most read ----------------------------------------------------------
 # The banner (breaking/) and "Most read" (mostread/): see the README section of that name.
 INSTALLED_APPS += ["breaking", "mostread"]
