@@ -385,9 +385,7 @@ def test_the_worker_makes_full_size_renditions_from_a_reduced_decode():
     # The admin's small square, and the one search engines are shown (articles/seo.py).
     squares = set(image.renditions.filter(crop="1:1").values_list("width", "height"))
     assert squares == {(320, 320), (1280, 1280)}
-    assert set(image.renditions.filter(crop="4:3").values_list("width", "height")) == {
-        (1280, 960)
-    }
+    assert set(image.renditions.filter(crop="4:3").values_list("width", "height")) == {(1280, 960)}
 
 
 # The data migration --------------------------------------------------------------------
