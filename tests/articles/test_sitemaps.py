@@ -295,3 +295,18 @@ def test_news_sitemap_runs_one_query(client, django_assert_num_queries, recent):
     prime_page_furniture()
     with django_assert_num_queries(1):
         assert len(_news(client)) == recent
+
+
+@pytest.mark.parametrize("per_month", [1, 12])
+def test_a_month_file_with_pictures_is_still_one_query(
+    client, django_assert_num_queries, per_month
+):
+    from tests.factories import make_image
+
+    for day in range(per_month):
+        make_article(featured_image=make_image(), published_at=_when(2025, 3, 1 + day))
+    client.get("/sitemap.xml")  # the months, cached
+    # the month's rows, each with its picture's largest rendition (a subquery)
+    with django_assert_num_queries(1):
+        response = client.get("/sitemap-articles-2025-03.xml")
+    assert response.content.count(b"<image:loc>") == per_month
