@@ -25,7 +25,7 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Widths readers' browsers choose from with srcset: phones, tablets, laptops, 2x screens.
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 # Crops templates may ask for, as width:height. "" keeps the picture's own shape.
-CROPS = {"": None, "16:9": (16, 9), "1:1": (1, 1)}
+CROPS = {"": None, "16:9": (16, 9), "4:3": (4, 3), "1:1": (1, 1)}
 # Encoder settings tuned for news photos: below 80 skin and skies band visibly, above
 # 85 files grow fast for no difference a reader sees.
 WEBP_OPTIONS = {"quality": 80, "method": 4}
@@ -39,6 +39,11 @@ MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 # What templates show, made on upload so the first reader does not wait: the article
 # page (full shape), the lead and cards (16:9), the admin's thumbnails (square, small).
 STANDARD_RENDITIONS = (("", None), ("16:9", None), ("1:1", 320))
+# The pictures search engines show for an article (structured data, articles/seo.py):
+# one rendition in each of these shapes, 1280 wide (Google asks for at least 1200) or the
+# crop's own width when the original is narrower. One width each, not a srcset.
+SHARE_CROPS = ("16:9", "4:3", "1:1")
+SHARE_WIDTH = 1280
 
 # What the multipart parser names an upload whose own name cannot be a file name
 # (such as ".."), so the form can say so instead of the file vanishing; see uploads.py.

@@ -24,10 +24,12 @@ same addresses (tests/articles/test_sitemaps.py compares them with
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404, HttpResponse
@@ -35,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from .models import Article, Tag
+from .models import Article, Rendition, Tag
 from .pagination import cached
 from .sections import site_sections
 
@@ -44,6 +46,12 @@ ARTICLES_PER_FILE = 500
 SECTION = re.compile(r"articles-(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 # Stands in for a slug in one reverse(); never a real slug (upper case).
 SLUG_MARK = "SLUG-MARK"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+# Google News reads the articles of the last two days, and at most 1,000 of them.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
 # Files other apps add: name -> function returning (address, last change) pairs.
 _other_files = {}
 
@@ -113,17 +121,27 @@ def _w3c(moment):
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _xml(request, root, entries, last_modified):
-    """Return a sitemap (``root="urlset"``) or index (``"sitemapindex"``) response."""
+def _xml(request, root, entries, last_modified, images=None):
+    """Return a sitemap (``root="urlset"``) or index (``"sitemapindex"``) response.
+
+    ``images`` gives each entry's picture address (or None), in order: ``image:image``.
+    """
     item = "url" if root == "urlset" else "sitemap"
     base = f"{request.scheme}://{request.get_host()}"
-    parts = [
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-    ]
-    for path, lastmod in entries:
+    namespaces = f' xmlns:image="{IMAGE_NS}"' if images is not None else ""
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}"{namespaces}>']
+    for number, (path, lastmod) in enumerate(entries):
         date = f"<lastmod>{_w3c(lastmod)}</lastmod>" if lastmod else ""
+        picture = images[number] if images is not None else None
+        if picture:
+            picture_url = escape(request.build_absolute_uri(picture))
+            date += f"<image:image><image:loc>{picture_url}</image:loc></image:image>"
         parts.append(f"<{item}><loc>{escape(base + path)}</loc>{date}</{item}>")
     parts.append(f"</{root}>\n")
+    return _response(parts, last_modified)
+
+
+def _response(parts, last_modified):
     response = HttpResponse("\n".join(parts), content_type="application/xml; charset=utf-8")
     if last_modified:
         response["Last-Modified"] = http_date(last_modified.timestamp())
@@ -203,12 +221,17 @@ def _month(request, year, month):
     rows = (
         Article.objects.published()
         .filter(published_at__gte=start, published_at__lt=end)
+        .annotate(picture=_largest_picture())
         .order_by("published_at", "pk")
-        .values_list("slug", "published_at", "updated_at")[offset : offset + ARTICLES_PER_FILE]
+        .values_list("slug", "published_at", "updated_at", "picture")[
+            offset : offset + ARTICLES_PER_FILE
+        ]
     )
     addresses = {}
     entries = []
-    for slug, published_at, updated_at in rows:
+    pictures = []
+    for slug, published_at, updated_at, picture in rows:
+        pictures.append(default_storage.url(picture) if picture else None)
         day = timezone.localtime(published_at).date()
         if day not in addresses:
             addresses[day] = _slug_addresses(
@@ -216,4 +239,64 @@ def _month(request, year, month):
             )
         entries.append((addresses[day](slug), updated_at or published_at))
     latest = max((lastmod for _, lastmod in entries), default=None)
-    return _xml(request, "urlset", entries, latest)
+    return _xml(request, "urlset", entries, latest, images=pictures)
+
+
+def _largest_picture():
+    """Return an expression: the file of the article's featured picture's largest JPEG/PNG.
+
+    A probe per row on the renditions' unique index (image, crop, width, format).
+    """
+    largest = (
+        Rendition.objects.filter(image=OuterRef("featured_image"), crop="")
+        .exclude(format="webp")
+        .order_by("-width")
+        .values("file")[:1]
+    )
+    return Subquery(largest)
+
+
+def news(request):
+    """The Google News sitemap at /news-sitemap.xml: the last two days' articles.
+
+    At most ``NEWS_LIMIT`` (Google reads no more), newest first, each with the
+    publication's name and language, its publication time and headline. One query.
+    """
+    since = timezone.now() - NEWS_WINDOW
+    rows = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .order_by("-published_at", "-pk")
+        .values_list("slug", "published_at", "headline")[:NEWS_LIMIT]
+    )
+    from pages import furniture  # the pages app builds on articles, not the other way
+
+    name = escape(furniture.current().site_name)
+    language = settings.LANGUAGE_CODE.split("-")[0]
+    base = f"{request.scheme}://{request.get_host()}"
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">',
+    ]
+    latest = None
+    for slug, published_at, headline in rows:
+        day = timezone.localtime(published_at)
+        path = reverse(
+            "articles:detail",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": slug,
+            },
+        )
+        latest = max(latest or published_at, published_at)
+        parts.append(
+            f"<url><loc>{escape(base + path)}</loc><news:news><news:publication>"
+            f"<news:name>{name}</news:name><news:language>{language}</news:language>"
+            f"</news:publication><news:publication_date>{_w3c(published_at)}"
+            f"</news:publication_date><news:title>{escape(headline)}</news:title>"
+            "</news:news></url>"
+        )
+    parts.append("</urlset>\n")
+    return _response(parts, latest)

@@ -3,7 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -181,6 +181,9 @@ class ArticleDetailView(DetailView):
         if requested != (local_date.year, local_date.month, local_date.day):
             return redirect(self.object, permanent=True)
         self.object.fetch_pictures()
+        if self.object.correction_count:
+            # The list and the structured data both show them: fetched once.
+            prefetch_related_objects([self.object], "corrections")
         context = self.get_context_data(object=self.object)
         # Readers of this page are counted for "Most read" (the mostread app), cached
         # hits included: the page cache keeps the label with the page.
@@ -190,6 +193,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(comment_context(self.request, self.object))
+        # One query; none for an article without tags.
+        context["related_articles"] = Article.objects.published().related_to(self.object)
         return context
 
 

@@ -1,4 +1,5 @@
 import codecs
+import functools
 import time
 from urllib.parse import urlsplit
 
@@ -8,6 +9,8 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 
 def content_security_policy(policy=None):
@@ -44,6 +47,49 @@ class ContentSecurityPolicyMiddleware:
         else:
             response.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+def with_etag(view):
+    """Give ``view``'s successful responses an ETag (a hash of the body).
+
+    Under ``cache_public_page``, so the stored copy keeps it and every reader of it gets
+    the same one; ``ConditionalGetMiddleware`` then answers repeat requests with 304.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            set_response_etag(response)
+        return response
+
+    return wrapper
+
+
+class ConditionalGetMiddleware:
+    """Answer 304 Not Modified when a response's ETag or Last-Modified says the reader has it.
+
+    Only responses that name their version (feeds and sitemaps: ``with_etag``, and the
+    Last-Modified they set) are compared; pages, whose ETag would differ per reader's
+    CSRF token, name none. Unlike Django's middleware of that name, it adds no ETag.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        etag, last_modified = response.get("ETag"), response.get("Last-Modified")
+        if not (etag or last_modified):
+            return response
+        return get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+            response=response,
+        )
 
 
 class RejectNulBytesMiddleware:

@@ -85,8 +85,9 @@ GENERATION_KEY = "pagecache:generation"
 # other parameter or value is rendered, not cached, so strangers cannot fill the cache
 # with endless variants of one page.
 MAX_PARAMETER_DIGITS = 9
-# Headers a view sets that a cached copy must carry too.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag")
+# Headers a view sets that a cached copy must carry too. An ETag is set only on bodies
+# that are the same for every reader (feeds and sitemaps: newsroom.middleware.with_etag).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "ETag", "X-Robots-Tag")
 PRIVATE = "private, max-age=0"
 CSRF_PLACEHOLDER = "csrf_token"
 

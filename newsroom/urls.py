@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import editor, sitemaps
+from newsroom.middleware import with_etag
 from newsroom.pagecache import cache_public_page
 from newsroom.views import favicon, healthz, robots_txt, serve_rendition
 
@@ -29,10 +30,17 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
-    path("sitemap.xml", cache_public_page(sitemaps.index, parameters=()), name="sitemap"),
+    path(
+        "sitemap.xml", cache_public_page(with_etag(sitemaps.index), parameters=()), name="sitemap"
+    ),
+    path(
+        "news-sitemap.xml",
+        cache_public_page(with_etag(sitemaps.news), parameters=()),
+        name="news-sitemap",
+    ),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemaps.section, parameters=("p",)),
+        cache_public_page(with_etag(sitemaps.section), parameters=("p",)),
         name="sitemap-section",
     ),
 ]

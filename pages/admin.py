@@ -54,6 +54,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Masthead", {"fields": ["site_name", "tagline", "logo"]}),
         ("Footer", {"fields": ["footer_text", "contact_email"]}),
         (
+            "Address",
+            {
+                "fields": ["street_address", "locality", "region", "postal_code", "country"],
+                "description": "The organisation's address, as search engines are told it.",
+            },
+        ),
+        (
             "Social profiles",
             {
                 "fields": list(SiteSettings.SOCIAL_FIELDS),

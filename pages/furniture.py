@@ -40,6 +40,7 @@ class Furniture:
     footer_text: str = ""
     default_section_slug: str = ""
     social_links: tuple = ()
+    postal_address: tuple = ()  # (schema.org name, value) pairs
     navigation_pages: tuple = ()
     footer_pages: tuple = ()
 
@@ -69,6 +70,7 @@ def _compute():
         footer_text=site.footer_text,
         default_section_slug=site.default_section_slug,
         social_links=tuple(site.social_links()),
+        postal_address=tuple(site.postal_address().items()),
         navigation_pages=tuple(link for link, in_navigation in pages if in_navigation),
         footer_pages=tuple(link for link, _ in pages),
     )

@@ -128,6 +128,15 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="The slug of the section articles without one are listed under.",
     )
+    # The organisation's postal address, for search engines (structured data on the
+    # front page, articles/seo.py). Optional; blank parts are left out.
+    street_address = models.CharField("street address", max_length=200, blank=True)
+    locality = models.CharField("town or city", max_length=100, blank=True)
+    region = models.CharField("region", max_length=100, blank=True)
+    postal_code = models.CharField("postcode", max_length=20, blank=True)
+    country = models.CharField(
+        "country", max_length=2, blank=True, help_text="Two-letter code, e.g. GB, US, NZ."
+    )
     mastodon_url = models.URLField("Mastodon", blank=True)
     bluesky_url = models.URLField("Bluesky", blank=True)
     facebook_url = models.URLField("Facebook", blank=True)
@@ -184,6 +193,22 @@ class SiteSettings(models.Model):
     @property
     def effective_tagline(self):
         return self.tagline or settings.SITE_TAGLINE
+
+    ADDRESS_FIELDS = {
+        "street_address": "streetAddress",
+        "locality": "addressLocality",
+        "region": "addressRegion",
+        "postal_code": "postalCode",
+        "country": "addressCountry",
+    }
+
+    def postal_address(self):
+        """Return the filled-in parts of the address as schema.org names them."""
+        return {
+            name: getattr(self, field).strip()
+            for field, name in self.ADDRESS_FIELDS.items()
+            if getattr(self, field).strip()
+        }
 
     def social_links(self):
         """Return ``(label, url)`` for each social profile filled in, in a fixed order."""

@@ -152,13 +152,45 @@ class Image(models.Model):
             chosen = self._stand_in(crop, widths[-1])
         return chosen
 
+    def share_renditions(self):
+        """Return the JPEG/PNG rendition of each of ``images.SHARE_CROPS`` that exists.
+
+        For structured data and link previews: one picture per shape, at
+        ``images.SHARE_WIDTH`` or the crop's own width. Renditions already fetched cost no
+        query; a missing one is queued for the worker and left out meanwhile.
+        """
+        known = self._known_renditions()
+        found = []
+        for crop in images.SHARE_CROPS:
+            width = self.share_width(crop)
+            rendition = next(
+                (r for r in known if r.crop == crop and r.width == width and r.format != "webp"),
+                None,
+            )
+            if rendition is not None:
+                found.append(rendition)
+        if len(found) < len(images.SHARE_CROPS) and not self.damaged:
+            from ..renditions import note_missing
+
+            note_missing(self)
+        return found
+
+    def share_width(self, crop):
+        """Return the width of ``crop``'s share rendition (see ``share_renditions``)."""
+        return self._widths(crop, images.SHARE_WIDTH)[-1]
+
     def create_renditions(self):
         """Make every rendition the site's templates use that does not exist yet.
 
         The task worker's job (``articles.tasks.make_renditions``): the original is
         decoded once, at the smallest scale the largest rendition allows.
         """
-        wanted = [(crop, self._widths(crop, width)) for crop, width in images.STANDARD_RENDITIONS]
+        widths = {
+            crop: set(self._widths(crop, width)) for crop, width in images.STANDARD_RENDITIONS
+        }
+        for crop in images.SHARE_CROPS:
+            widths.setdefault(crop, set()).add(self.share_width(crop))
+        wanted = [(crop, sorted(crop_widths)) for crop, crop_widths in widths.items()]
         try:
             self._make_renditions(wanted)
         except images.DamagedPicture:

@@ -4,12 +4,14 @@ import functools
 import logging
 import re
 from typing import NamedTuple
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from .. import seo
 from ..editor import replace_body_images
 
 register = template.Library()
@@ -167,3 +169,85 @@ def keep_hyphenated(text):
             str(conditional_escape(text)),
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def share_picture(context, image, width=1280):
+    """Return what link previews need of ``image`` (``url``, ``width``, ``height``,
+    ``alt``, ``type``), or None: one plain JPEG or PNG at an absolute address.
+    """
+    if not image:
+        return None
+    try:
+        fallbacks = image.renditions_for("", width, make_missing=False)["fallback"]
+    except Exception:
+        logger.exception("Could not find a share image for image %s.", getattr(image, "pk", None))
+        return None
+    if not fallbacks:
+        return None
+    rendition = fallbacks[-1]
+    return {
+        "url": context["request"].build_absolute_uri(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": image.alt_text,
+        "type": rendition.mime_type,
+    }
+
+
+# The query parameters that make a page another page: its number, a search's words.
+CANONICAL_PARAMETERS = ("q", "page")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """Return the page's own address: no tracking parameters, page 1 without ``?page=``."""
+    request = context["request"]
+    kept = []
+    for name in CANONICAL_PARAMETERS:
+        value = request.GET.get(name, "")
+        if value and not (name == "page" and value == "1"):
+            kept.append((name, value))
+    query = f"?{urlencode(kept)}" if kept else ""
+    return request.build_absolute_uri(request.path) + query
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, kind, subject=None, extra=""):
+    """Render the page's JSON-LD (``articles.seo``) in one ``<script>`` element.
+
+    ``kind`` is ``"article"`` (``subject`` the article), ``"home"``, ``"author"``
+    (``subject`` the user, ``extra`` the bio) or ``"collection"`` (``subject`` a section
+    or tag). The JSON is escaped so nothing an editor types can end the element.
+    """
+    request = context["request"]
+    if kind == "article":
+        data = seo.news_article(request, subject)
+    elif kind == "home":
+        data = seo.home(request)
+    elif kind == "author":
+        data = seo.profile_page(request, subject, extra)
+    else:
+        data = seo.collection_page(request, subject.name, getattr(subject, "description", ""))
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(seo.to_json(data)),  # noqa: S308
+    )
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, article):
+    """Return the article's share links: plain addresses, no script, no tracker.
+
+    Each is ``(label, address)``; nothing is asked of those sites until a reader clicks.
+    """
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    title = article.headline
+    return [
+        ("Email", f"mailto:?{urlencode({'subject': title, 'body': url}, quote_via=quote)}"),
+        ("X", f"https://x.com/intent/post?{urlencode({'url': url, 'text': title})}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{urlencode({'u': url})}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?{urlencode({'url': url})}"),
+        ("WhatsApp", f"https://wa.me/?{urlencode({'text': f'{title} {url}'})}"),
+        ("Bluesky", f"https://bsky.app/intent/compose?{urlencode({'text': f'{title} {url}'})}"),
+    ]

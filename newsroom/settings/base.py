@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.pagecache.InvalidateOnStaffWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache: a stored feed or sitemap answers a conditional GET with 304.
+    "newsroom.middleware.ConditionalGetMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Response headers only: above the page cache, so cached pages get them too.
@@ -258,6 +260,9 @@ LOGIN_URL = "admin:login"
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent local news")
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
+# Feed items carry the whole sanitised body (readers' feed apps expect it); set to false
+# for the standfirst alone (README: "Search engines and feeds").
+FEED_FULL_TEXT = env_bool("FEED_FULL_TEXT", True)
 
 # ckeditor.W001 says CKEditor 4 is end-of-life. The owner chose it; its risk is
 # mitigated rather than ignored: the editor only loads in the staff-only admin, every

@@ -67,11 +67,13 @@ def test_feed_query_count_is_fixed(client, django_assert_num_queries, count):
     for _ in range(count):
         make_article(tags=[make_tag(), make_tag()], authors=[make_user()])
     # the newest ids, those articles (with their comment counts), their tags, their
-    # authors; with nothing cached, the site settings (the feed's title) and the
-    # published pages (read together once per page cache generation: pages/furniture.py)
-    with django_assert_num_queries(6):
+    # authors, the pictures their bodies show (full text; none here, so no renditions);
+    # with nothing cached, the site settings (the feed's title) and the published pages
+    # (read together once per page cache generation: pages/furniture.py). Feeds with
+    # pictures: tests/articles/test_feeds.py.
+    with django_assert_num_queries(7):
         assert client.get("/feed/").status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get("/feed/").status_code == 200
 
 

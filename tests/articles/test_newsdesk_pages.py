@@ -253,10 +253,10 @@ def test_article_page_query_count_is_fixed_with_corrections(
     for _ in range(count):
         Correction.objects.create(article=article, text="A note.")
     # the article (with its approved-comment and correction counts), its tags, its
-    # authors, its visible comments, and its corrections only when it has any; no
-    # picture, so no picture queries
+    # authors, its visible comments, the related stories (it has a tag), and its
+    # corrections only when it has any; no picture, so no picture queries
     prime_page_furniture()
-    with django_assert_num_queries(5 if count else 4):
+    with django_assert_num_queries(6 if count else 5):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom import pagecache
-from tests.factories import make_article, make_tag, make_user
+from tests.factories import make_article, make_tag, make_user, prime_page_furniture
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,119 @@ def test_months_and_addresses_follow_local_time(client, settings):
     urls = _urls(client, "/sitemap-articles-2025-04.xml")
     assert urls == [f"http://testserver{article.get_absolute_url()}"]
     assert article.get_absolute_url().startswith("/2025/04/01/")
+
+
+# Google News, pictures, conditional GETs ------------------------------------------------
+
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
+
+
+def _news(client):
+    response = client.get("/news-sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    return ElementTree.fromstring(response.content).findall(f"{NS}url")
+
+
+def test_news_sitemap_lists_the_last_two_days_articles_as_google_news_asks(client, settings):
+    settings.SITE_NAME = "The Harbour Post"
+    recent = make_article(headline="Ferry & pier <reopen>")
+    make_article(published_at=timezone.now() - timedelta(hours=49))
+    make_article(status=Article.Status.DRAFT)
+    make_article(published_at=timezone.now() + timedelta(hours=1))
+    (url,) = _news(client)
+    assert url.findtext(f"{NS}loc") == f"http://testserver{recent.get_absolute_url()}"
+    news = url.find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "The Harbour Post"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}title") == "Ferry & pier <reopen>"
+    published = datetime.fromisoformat(news.findtext(f"{NEWS}publication_date"))
+    assert published == recent.published_at.replace(microsecond=0)
+
+
+def test_news_sitemap_holds_at_most_a_thousand_newest_first(client, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 3)
+    articles = [make_article(published_at=timezone.now() - timedelta(hours=h)) for h in range(5)]
+    locations = [url.findtext(f"{NS}loc") for url in _news(client)]
+    assert locations == [f"http://testserver{a.get_absolute_url()}" for a in articles[:3]]
+
+
+def test_a_scheduled_article_enters_the_news_sitemap_at_its_time(client, settings, time_machine):
+    settings.PAGE_CACHE_SECONDS = 300
+    time_machine.move_to(timezone.now(), tick=False)
+    scheduled = make_article(published_at=timezone.now() + timedelta(minutes=10))
+    assert _news(client) == []
+    time_machine.shift(timedelta(minutes=10, seconds=1))
+    (url,) = _news(client)
+    assert url.findtext(f"{NS}loc").endswith(scheduled.get_absolute_url())
+
+
+def test_robots_txt_names_the_news_sitemap(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/news-sitemap.xml" in text
+
+
+def test_a_month_file_names_each_featured_picture_at_its_largest(client):
+    from tests.factories import make_image, make_upload
+
+    picture = make_image(file=make_upload(size=(2400, 1600)))
+    article = make_article(featured_image=picture, published_at=_when(2025, 3))
+    plain = make_article(published_at=_when(2025, 3, 20))
+    root = ElementTree.fromstring(client.get("/sitemap-articles-2025-03.xml").content)
+    urls = {url.findtext(f"{NS}loc"): url for url in root.iter(f"{NS}url")}
+    largest = picture.renditions.filter(crop="", format="jpeg").order_by("-width").first()
+    assert largest.width == 1920
+    with_picture = urls[f"http://testserver{article.get_absolute_url()}"]
+    assert with_picture.findtext(f"{IMAGE}image/{IMAGE}loc") == f"http://testserver{largest.url}"
+    assert urls[f"http://testserver{plain.get_absolute_url()}"].find(f"{IMAGE}image") is None
+
+
+def test_lastmod_is_the_articles_last_change_for_readers(client):
+    article = make_article(published_at=_when(2025, 3))
+    article.headline = "A better headline"
+    article.save()
+    root = ElementTree.fromstring(client.get("/sitemap-articles-2025-03.xml").content)
+    lastmod = datetime.fromisoformat(root.find(f"{NS}url").findtext(f"{NS}lastmod"))
+    article.refresh_from_db()
+    assert lastmod == article.updated_at.replace(microsecond=0)
+    assert lastmod > article.published_at
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 300])
+def test_sitemaps_answer_conditional_gets_with_304(client, settings, page_cache_seconds):
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    _archive([(2025, 3, 2)])
+    make_article()
+    for path in ("/sitemap.xml", "/sitemap-articles-2025-03.xml", "/news-sitemap.xml"):
+        first = client.get(path)
+        etag, last_modified = first["ETag"], first["Last-Modified"]
+        assert client.get(path, headers={"if-none-match": etag}).status_code == 304, path
+        assert client.get(path, headers={"if-modified-since": last_modified}).status_code == 304
+        assert client.get(path, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("recent", [1, 30])
+def test_news_sitemap_runs_one_query(client, django_assert_num_queries, recent):
+    for hours in range(recent):
+        make_article(published_at=timezone.now() - timedelta(hours=hours, minutes=1))
+    prime_page_furniture()
+    with django_assert_num_queries(1):
+        assert len(_news(client)) == recent
+
+
+@pytest.mark.parametrize("per_month", [1, 12])
+def test_a_month_file_with_pictures_is_still_one_query(
+    client, django_assert_num_queries, per_month
+):
+    from tests.factories import make_image
+
+    for day in range(per_month):
+        make_article(featured_image=make_image(), published_at=_when(2025, 3, 1 + day))
+    client.get("/sitemap.xml")  # the months, cached
+    # the month's rows, each with its picture's largest rendition (a subquery)
+    with django_assert_num_queries(1):
+        response = client.get("/sitemap-articles-2025-03.xml")
+    assert response.content.count(b"<image:loc>") == per_month

@@ -182,8 +182,9 @@ def test_article_query_count_is_fixed(client, django_assert_num_queries, tags_ea
     # the article with its picture and approved-comment and correction counts
     # (subqueries), its tags, its authors (in byline order), its visible comments (all
     # of them, in one query: comments/views.py), the library pictures in the body, and
-    # the renditions of every picture, featured or in the body, in one query
-    with django_assert_num_queries(6):
+    # the renditions of every picture, featured or in the body, in one query; the
+    # related stories (one query: tests/articles/test_related.py)
+    with django_assert_num_queries(7):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
