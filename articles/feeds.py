@@ -29,7 +29,7 @@ from django.utils.html import escape
 
 from .editor import replace_body_images
 from .models import Article, Rendition, Tag
-from .pagination import first_rows, tagged
+from .pagination import authored, first_rows, tagged
 from .sections import find_section
 
 FEED_LENGTH = 20
@@ -321,7 +321,8 @@ class AuthorFeed(LatestArticlesFeed):
         return f"The latest articles by {author.get_full_name() or author.get_username()}."
 
     def items(self, author):
-        articles = self.newest(Article.objects.published().filter(authors=author))
+        # As the author's page reads them: a prolific author's list walks the index.
+        articles = self.newest(authored(author))
         if not articles:
             raise Http404("This author has no published articles.")
         return articles
