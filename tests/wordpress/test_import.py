@@ -442,3 +442,74 @@ def test_nothing_from_an_export_reaches_a_page_unsanitised(tmp_path, client):
     assert "Headline" in html and "Body" in html
     assert "<script>alert" not in html and "onerror" not in html and "onclick" not in html
     assert "javascript:alert" not in html
+
+
+# A post that fails halfway: a real trigger in the database refuses one of its comments
+# after its article, tags and first comment were written. Nothing is mocked.
+REFUSED = "This comment is refused by the database."
+
+
+def _refuse_one_comment(cursor):
+    if cursor.db.vendor == "postgresql":
+        cursor.execute(
+            "CREATE FUNCTION refuse_comment() RETURNS trigger AS $$ BEGIN"
+            f" IF NEW.text = '{REFUSED}' THEN RAISE EXCEPTION 'refused by a test trigger';"
+            " END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_comment BEFORE INSERT ON comments_comment"
+            " FOR EACH ROW EXECUTE FUNCTION refuse_comment()"
+        )
+    else:
+        cursor.execute(
+            "CREATE TRIGGER refuse_comment BEFORE INSERT ON comments_comment"
+            f" WHEN NEW.text = '{REFUSED}' BEGIN"
+            " SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+        )
+
+
+def _allow_comments_again(cursor):
+    cursor.execute(
+        "DROP TRIGGER refuse_comment"
+        + (" ON comments_comment" if cursor.db.vendor == "postgresql" else "")
+    )
+    if cursor.db.vendor == "postgresql":
+        cursor.execute("DROP FUNCTION refuse_comment()")
+
+
+def test_a_post_that_fails_halfway_leaves_nothing_and_is_named_then_a_rerun_finishes(tmp_path):
+    from django.db import connection
+
+    text = export(
+        author(),
+        item(
+            101,
+            title="Ferry timetable changes",
+            terms=[("post_tag", "ferries", "Ferries")],
+            comments=[comment(1, "First, and fine."), comment(2, REFUSED)],
+        ),
+        item(102, title="Library opens late", comments=[comment(3, "Good news.")]),
+    )
+    with connection.cursor() as cursor:
+        _refuse_one_comment(cursor)
+    report = run_import(tmp_path, text)
+    # The failed post: named in the report with the reason, and nothing of it stored.
+    assert "Ferry timetable changes" in report and "refused by a test trigger" in report
+    assert not Article.objects.filter(headline="Ferry timetable changes").exists()
+    assert not Tag.objects.filter(slug="ferries").exists()
+    assert not Comment.objects.filter(text="First, and fine.").exists()
+    assert not ImportedItem.objects.filter(wordpress_id=101).exists()
+    # The other post came in whole.
+    library = Article.objects.get(headline="Library opens late")
+    assert list(library.comments.values_list("text", flat=True)) == ["Good news."]
+    with connection.cursor() as cursor:
+        _allow_comments_again(cursor)
+    # Run again, the interrupted job finishes: the failed post now, nothing twice.
+    run_import(tmp_path, text)
+    ferry = Article.objects.get(headline="Ferry timetable changes")
+    assert sorted(ferry.comments.values_list("text", flat=True)) == sorted(
+        ["First, and fine.", REFUSED]
+    )
+    assert list(ferry.tags.values_list("slug", flat=True)) == ["ferries"]
+    assert Article.objects.filter(headline="Library opens late").count() == 1
+    assert Comment.objects.filter(text="Good news.").count() == 1
