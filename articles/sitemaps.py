@@ -218,9 +218,12 @@ def _month(request, year, month):
         raise Http404("No such page of this month's sitemap.")
     start, end = _month_bounds(year, month)
     offset = (int(page) - 1) * ARTICLES_PER_FILE
+    # The month's bounds come first in the WHERE clause: of two upper bounds on a column
+    # ("published by now" and "before the next month") SQLite scans to the first it
+    # reads, so "by now" first walked an old month's index to today (17 ms in 2016).
+    in_month = Article.objects.filter(published_at__gte=start, published_at__lt=end)
     rows = (
-        Article.objects.published()
-        .filter(published_at__gte=start, published_at__lt=end)
+        (in_month & Article.objects.published())
         .annotate(picture=_largest_picture())
         .order_by("published_at", "pk")
         .values_list("slug", "published_at", "updated_at", "picture")[

@@ -310,3 +310,21 @@ def test_a_month_file_with_pictures_is_still_one_query(
     with django_assert_num_queries(1):
         response = client.get("/sitemap-articles-2025-03.xml")
     assert response.content.count(b"<image:loc>") == per_month
+
+
+def test_a_month_file_bounds_its_index_scan_by_the_month_before_by_now(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _archive([(2025, 3, 2), (2025, 4, 2)])
+    client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap-articles-2025-03.xml").status_code == 200
+    where = queries.captured_queries[-1]["sql"].split("WHERE", 1)[1]
+    # Of two upper bounds on published_at, SQLite scans up to the first it reads: the
+    # month's end must come before "published by now", or an old month's file walks
+    # the index all the way to today.
+    month_end = where.index('"articles_article"."published_at" < ')
+    by_now = where.index('"articles_article"."published_at" <= ')
+    assert month_end < by_now
+    assert len(_urls(client, "/sitemap-articles-2025-03.xml")) == 2
