@@ -10,7 +10,6 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
-import redis
 from django.core import signing
 from django.core.cache import caches
 from django.core.management import call_command
@@ -25,43 +24,19 @@ from comments.forms import SIGNING_SALT, read_form_key, sign_form
 from comments.models import Comment
 from newsroom import pagecache
 from tests.factories import make_article, make_comment, make_image, make_tag
-from tests.redis_databases import redis_url
+from tests.page_caches import FILE, REDIS, page_cache_in
 
 pytestmark = pytest.mark.django_db
 
 SECURITY = re.compile(r'name="security" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REDIS_URL = redis_url(1)
-LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-FILE = "django.core.cache.backends.filebased.FileBasedCache"
-REDIS = "django.core.cache.backends.redis.RedisCache"
 
 
 @pytest.fixture(autouse=True, params=["locmem", "file", "redis"])
 def page_cache(request, settings, tmp_path):
     """Turn the page cache on, in the backend named by the parameter."""
-    settings.PAGE_CACHE_SECONDS = 300
-    if request.param == "locmem":
-        settings.CACHES = {
-            "default": {"BACKEND": LOCMEM, "LOCATION": "pages"},
-            "pagecache_meta": {"BACKEND": LOCMEM, "LOCATION": "pagecache-meta"},
-        }
-    elif request.param == "file":
-        settings.CACHES = {
-            "default": {"BACKEND": FILE, "LOCATION": str(tmp_path / "pages")},
-            "pagecache_meta": {"BACKEND": FILE, "LOCATION": str(tmp_path / "pages/generation")},
-        }
-    else:
-        settings.CACHES = {
-            "default": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-            "pagecache_meta": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-        }
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    for alias in settings.CACHES:
-        caches[alias].clear()
-    yield request.param
-    if request.param == "redis":
-        redis.Redis.from_url(REDIS_URL).flushdb()
+    with page_cache_in(settings, request.param, "pagecache", folder=tmp_path) as backend:
+        yield backend
 
 
 def get(path, client=None, **extra):

@@ -4,9 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,36 +16,18 @@ from breaking.models import BreakingNews
 from newsroom import pagecache
 from pages import furniture
 from tests.factories import log_in, make_article, make_staff
-from tests.redis_databases import redis_url
+from tests.page_caches import page_cache_in
 
 pytestmark = pytest.mark.django_db
 
-# The suite's own database (NEWSROOM_TEST_REDIS_DB), which the page cache tests share.
-REDIS_URL = redis_url(1)
-LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-REDIS = "django.core.cache.backends.redis.RedisCache"
 PASSWORD = "a long editor password"
 
 
 @pytest.fixture(params=["locmem", "redis"])
 def page_cache(request, settings):
     """Turn the page cache on, in memory or in Redis (as two app servers share it)."""
-    settings.PAGE_CACHE_SECONDS = 300
-    if request.param == "locmem":
-        settings.CACHES = {
-            "default": {"BACKEND": LOCMEM, "LOCATION": "banner-pages"},
-            "pagecache_meta": {"BACKEND": LOCMEM, "LOCATION": "banner-meta"},
-        }
-    else:
-        settings.CACHES = {
-            "default": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-            "pagecache_meta": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-        }
-    for alias in settings.CACHES:
-        caches[alias].clear()
-    yield request.param
-    if request.param == "redis":
-        redis.Redis.from_url(REDIS_URL).flushdb()
+    with page_cache_in(settings, request.param, "banner") as backend:
+        yield backend
 
 
 def _editor_client():

@@ -19,14 +19,10 @@ from mostread.models import HourlyReads, hour_number, most_read
 from mostread.templatetags.mostread_tags import most_read_links
 from newsroom import pagecache
 from tests.factories import log_in, make_article, make_staff, make_tag, run_queued_tasks
-from tests.redis_databases import redis_url
+from tests.page_caches import REDIS_URL, page_cache_in
 
 pytestmark = pytest.mark.django_db
 
-# The suite's own database (NEWSROOM_TEST_REDIS_DB), which the page cache tests share.
-REDIS_URL = redis_url(1)
-LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-REDIS = "django.core.cache.backends.redis.RedisCache"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -41,22 +37,8 @@ def no_counts_from_other_tests():
 @pytest.fixture(params=["locmem", "redis"])
 def page_cache(request, settings):
     """Turn the page cache on, in memory or in Redis (as two app servers share it)."""
-    settings.PAGE_CACHE_SECONDS = 300
-    if request.param == "locmem":
-        settings.CACHES = {
-            "default": {"BACKEND": LOCMEM, "LOCATION": "mostread-pages"},
-            "pagecache_meta": {"BACKEND": LOCMEM, "LOCATION": "mostread-meta"},
-        }
-    else:
-        settings.CACHES = {
-            "default": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-            "pagecache_meta": {"BACKEND": REDIS, "LOCATION": REDIS_URL},
-        }
-    for alias in settings.CACHES:
-        caches[alias].clear()
-    yield request.param
-    if request.param == "redis":
-        redis.Redis.from_url(REDIS_URL).flushdb()
+    with page_cache_in(settings, request.param, "mostread") as backend:
+        yield backend
 
 
 def _reader():
