@@ -15,6 +15,7 @@ Django's Feed) and an ETag (``with_etag``), compared by
 """
 
 import copy
+import io
 import re
 
 from django.conf import settings
@@ -80,7 +81,22 @@ def _media_elements(handler, media):
     handler.endElement("media:content")
 
 
-class NewsRss(Rss201rev2Feed):
+class WrittenAtOnce:
+    """Write the whole document into the response in one piece.
+
+    Django's feed generators write every tag and run of text straight to the response:
+    some 1,200 small writes for 20 full-text items, each encoded and appended on its
+    own. Into a string buffer, then once into the response, the same document costs
+    a millisecond or two less.
+    """
+
+    def write(self, outfile, encoding):
+        buffer = io.StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
+
+
+class NewsRss(WrittenAtOnce, Rss201rev2Feed):
     """RSS 2.0 with the modules feed readers understand: Dublin Core, content, Media RSS."""
 
     def rss_attributes(self):
@@ -100,7 +116,7 @@ class NewsRss(Rss201rev2Feed):
         _media_elements(handler, item.get("media"))
 
 
-class NewsAtom(Atom1Feed):
+class NewsAtom(WrittenAtOnce, Atom1Feed):
     """Atom 1.0 with the whole body as ``content`` and the picture in Media RSS."""
 
     def root_attributes(self):
