@@ -239,20 +239,32 @@ def post_comment(request, article_id):
     return response
 
 
-def _own_comment_or_404(request, comment_id):
-    """Return this browser's comment ``comment_id``; 404 for anyone else's.
+class EditClosed(Exception):
+    """The comment is past its edit window: nobody may change it now."""
 
-    404, not 403: the page says nothing about whether another reader's comment exists.
+    def __init__(self, comment):
+        self.comment = comment
+
+
+def _own_comment_or_404(request, comment_id):
+    """Return this browser's comment ``comment_id`` while it may still change it.
+
+    Raise ``EditClosed`` for a comment past COMMENTS_EDIT_MINUTES, whoever asks: by then
+    the browser has dropped its cookie, and the reader is owed the reason, not a 404.
+    Within the window, another browser's comment is a 404: the page says nothing of
+    whether a comment exists that is not the reader's.
     """
-    if comment_id not in editable_comment_ids(request):
-        raise Http404("No comment of yours to change here.")
     comment = (
         Comment.objects.select_related("article", "user")
         .exclude(status=Comment.Status.TRASH)
         .filter(pk=comment_id, article__in=Article.objects.published())
         .first()
     )
-    if comment is None:
+    if comment is None or not settings.COMMENTS_EDIT_MINUTES:
+        raise Http404("No comment of yours to change here.")
+    if not can_still_edit(comment):
+        raise EditClosed(comment)
+    if comment.pk not in editable_comment_ids(request):
         raise Http404("No comment of yours to change here.")
     return comment
 
@@ -283,9 +295,10 @@ def edit_comment(request, comment_id):
     The text goes through the post's own field and cleaning, and the comment through
     the moderation rules again (``posting.edit_own_comment``); success redirects to it.
     """
-    comment = _own_comment_or_404(request, comment_id)
-    if not can_still_edit(comment):
-        return _edit_closed(request, comment)
+    try:
+        comment = _own_comment_or_404(request, comment_id)
+    except EditClosed as closed:
+        return _edit_closed(request, closed.comment)
     if request.method == "POST":
         form = CommentEditForm(request.POST)
         if form.is_valid():
@@ -308,9 +321,10 @@ def edit_comment(request, comment_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_comment(request, comment_id):
     """Ask, then move to the trash, a comment this browser posted within COMMENTS_EDIT_MINUTES."""
-    comment = _own_comment_or_404(request, comment_id)
-    if not can_still_edit(comment):
-        return _edit_closed(request, comment)
+    try:
+        comment = _own_comment_or_404(request, comment_id)
+    except EditClosed as closed:
+        return _edit_closed(request, closed.comment)
     if request.method == "POST":
         posting.trash_own_comment(comment)
         return redirect(f"{comment.article.get_absolute_url()}#comments")
