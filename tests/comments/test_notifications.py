@@ -419,3 +419,11 @@ def test_a_failed_reader_email_is_retried_later(
     retry = followups.get(status="READY")
     assert retry.args_kwargs["args"][-1] == 2
     assert retry.run_after > timezone.now()
+
+
+def test_a_link_naming_an_enormous_id_finds_nothing(client):
+    token = notices.unsubscribe_token(notices.EVERYTHING, 10**30)
+    response = client.get(reverse("comments:unsubscribe", args=[token]))
+    assert response.status_code == 200
+    assert "Nothing left to unsubscribe from" in response.content.decode()
+    assert client.post(reverse("comments:unsubscribe", args=[token])).status_code == 200

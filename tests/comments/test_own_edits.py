@@ -279,3 +279,9 @@ def test_the_edit_and_delete_pages_cost_the_same_queries_at_any_size(
         # The comment with its article and author account.
         with django_assert_num_queries(1):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["0", "99999999999999999999999999"])
+def test_a_number_that_is_no_comment_is_a_404(client, number):
+    for name in ("edit", "delete"):
+        assert client.get(f"/comments/{number}/{name}/").status_code == 404
