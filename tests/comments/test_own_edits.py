@@ -285,3 +285,21 @@ def test_the_edit_and_delete_pages_cost_the_same_queries_at_any_size(
 def test_a_number_that_is_no_comment_is_a_404(client, number):
     for name in ("edit", "delete"):
         assert client.get(f"/comments/{number}/{name}/").status_code == 404
+
+
+@pytest.mark.parametrize("own,others", [(1, 0), (5, 40)])
+def test_the_article_page_with_edit_links_costs_the_same_queries_at_any_size(
+    client, django_assert_num_queries, own, others
+):
+    _known()
+    article = make_article()
+    for _ in range(others):
+        make_comment(article)
+    for number in range(own):
+        _post_as(client, article, f"My remark number {number}.")
+    _page(client, article)  # the page furniture, read once per page cache generation
+    # the article, its tags, its authors, the page's thread starts with their count,
+    # the page's comments: the links come from the cookie and the comments' own times.
+    with django_assert_num_queries(5):
+        html = _page(client, article)
+    assert len(EDIT_LINK.findall(html)) == own
