@@ -78,7 +78,7 @@ def _one(comment, context, out):
             'Edit<span class="visually-hidden"> your comment</span></a> '
             f'<a class="comment-delete-link" href="{reverse("comments:delete", args=[pk])}">'
             'Delete<span class="visually-hidden"> your comment</span></a> '
-            f'<span class="comment-edit-until">(you can until {until:%H:%M})</span></p>\n'
+            f'<span class="comment-edit-until">(until {until:%H:%M})</span></p>\n'
         )
     if approved and context.replies_open:
         out.append(
