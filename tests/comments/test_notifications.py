@@ -427,3 +427,22 @@ def test_a_link_naming_an_enormous_id_finds_nothing(client):
     assert response.status_code == 200
     assert "Nothing left to unsubscribe from" in response.content.decode()
     assert client.post(reverse("comments:unsubscribe", args=[token])).status_code == 200
+
+
+def test_check_again_announces_what_it_approves(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    run = django_capture_on_commit_callbacks
+    article = make_article()
+    held = _post(article, "ann@example.com", "Ann", run, "203.0.113.1", notify_approval="on")
+    # Since it was held, Ann had another comment approved: the rules now pass her.
+    make_comment(make_article(), email="ann@example.com", name="Ann", status="approved")
+    with run(execute=True):
+        moderator.post(
+            reverse(CHANGELIST) + "?status=all",
+            {"action": "check_again", "_selected_action": [held.pk], "index": 0},
+        )
+    held.refresh_from_db()
+    assert held.status == "approved"
+    run_queued_tasks()
+    assert [message.to for message in mailoutbox] == [["ann@example.com"]]
