@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 
 from .models import Comment
 from .moderation import decide_for
+from .notices import queue_announcements_for
 
 
 def count_label(queryset, counted=None):
@@ -181,9 +182,19 @@ class CommentAdmin(admin.ModelAdmin):
     def _moderate(self, request, updated, verb):
         self.message_user(request, f"{verb} {updated} comment(s).", messages.SUCCESS)
 
+    def save_model(self, request, obj, form, change):
+        newly_approved = obj.is_approved and "status" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if newly_approved:
+            queue_announcements_for(request, [obj.pk])
+
     @admin.action(description="Approve", permissions=["moderate"])
     def approve(self, request, queryset):
+        # Announced to whoever asked (comments/notices.py); the worker passes over the
+        # ones that were approved already.
+        ids = list(queryset.exclude(status=Comment.Status.APPROVED).values_list("pk", flat=True))
         self._moderate(request, queryset.approve(), "Approved")
+        queue_announcements_for(request, ids)
 
     @admin.action(description="Unapprove", permissions=["moderate"])
     def unapprove(self, request, queryset):
@@ -213,6 +224,7 @@ class CommentAdmin(admin.ModelAdmin):
             decisions.setdefault(decide_for(comment), []).append(comment.pk)
         for status, ids in decisions.items():
             Comment.objects.filter(pk__in=ids).set_status(status)
+        queue_announcements_for(request, decisions.get(Comment.Status.APPROVED, []))
         summary = ", ".join(
             f"{len(ids)} {Comment.Status(status).label.lower()}"
             for status, ids in decisions.items()

@@ -30,3 +30,5 @@ class CommentsConfig(AppConfig):
         pagecache.register_placeholder("comments.form_key", views.fill_form_key)
         # A reader with comments awaiting moderation sees them, so their pages are theirs.
         pagecache.register_personal_cookie(views.OWN_COMMENTS_COOKIE)
+        # A reader who may still edit their comment sees its Edit and Delete links.
+        pagecache.register_personal_cookie(views.EDITABLE_COOKIE)

@@ -115,8 +115,18 @@ class SingleLineURLField(SingleLineMixin, forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
+def clean_text_field(form, name):
+    """Return a comment's text as stored: sanitised as ``comments.text`` does, and not blank."""
+    text = clean_comment_text(
+        form.cleaned_data[name], settings.COMMENTS_MAX_COMBINING_MARKS
+    ).strip()
+    if not text:
+        raise ValidationError(form.fields[name].error_messages["required"], "required")
+    return text
+
+
+def comment_text_field():
+    return forms.CharField(
         label="Comment",
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": TEXT_MAX_LENGTH}),
@@ -125,6 +135,10 @@ class CommentForm(forms.Form):
             "max_length": "Your comment is too long.",
         },
     )
+
+
+class CommentForm(forms.Form):
+    comment = comment_text_field()
     author = NameField(
         label="Name",
         max_length=245,
@@ -160,6 +174,15 @@ class CommentForm(forms.Form):
         required=False,
         widget=PerReaderCheckbox,
     )
+    # Unticked on every page: no address is written to unless its owner asks, each time.
+    notify_followups = forms.BooleanField(
+        label="Notify me of follow-up comments by email",
+        required=False,
+    )
+    notify_approval = forms.BooleanField(
+        label="Notify me when my comment is approved",
+        required=False,
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     security = forms.CharField(widget=forms.HiddenInput, required=False)
     # Hidden from people by CSS; a bot that fills every field fills this one too.
@@ -180,12 +203,7 @@ class CommentForm(forms.Form):
             self.initial["security"] = sign_form(article.pk)
 
     def clean_comment(self):
-        text = clean_comment_text(
-            self.cleaned_data["comment"], settings.COMMENTS_MAX_COMBINING_MARKS
-        ).strip()
-        if not text:
-            raise ValidationError(self.fields["comment"].error_messages["required"], "required")
-        return text
+        return clean_text_field(self, "comment")
 
     def clean_author(self):
         name = self.cleaned_data["author"]
@@ -262,3 +280,19 @@ class CommentForm(forms.Form):
         # The re-rendered form must carry a fresh, valid key or the reader could never post.
         self.data = self.data.copy()
         self.data["security"] = sign_form(self.article.pk)
+
+
+class CommentEditForm(forms.Form):
+    """A reader's change to their own comment's text: the post's field, limits and cleaning.
+
+    The moderation rules run again on the result (``comments.editing``).
+    """
+
+    comment = comment_text_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_comment(self):
+        return clean_text_field(self, "comment")

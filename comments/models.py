@@ -244,6 +244,19 @@ class Comment(models.Model):
         "submission token", max_length=64, unique=True, null=True, blank=True, editable=False
     )
 
+    # The reader's "Notify me when my comment is approved" box; read once, when the
+    # comment is first approved (comments/notices.py).
+    notify_on_approval = models.BooleanField(
+        "email the author when approved",
+        default=False,
+        editable=False,
+        help_text="The author ticked “Notify me when my comment is approved”.",
+    )
+    # Set on a reader's post, cleared when the task worker announces the comment's first
+    # approval (to the author and the article's subscribers): an approval that comes
+    # again, after an edit or an unapprove, is not news.
+    awaiting_announcement = models.BooleanField(default=False, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -334,3 +347,45 @@ class Comment(models.Model):
     def avatar_colour(self):
         """Return a stable colour number 0–7 for the avatar, picked by the name."""
         return sum(self.name.encode()) % 8
+
+
+class FollowUpSubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        """Return the subscriptions whose emails may go out."""
+        return self.filter(active=True)
+
+
+class FollowUpSubscription(models.Model):
+    """An address that asked for an email about each new comment on an article.
+
+    WordPress's "subscribe to comments": made when a reader posts with "Notify me of
+    follow-up comments by email" ticked, and active only once one of that address's
+    comments on the article is approved, so an address typed by someone else into a
+    comment that a moderator throws out is never written to. Deleted on unsubscribe.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name="article",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.EmailField("email", max_length=100)
+    active = models.BooleanField("active", default=False)
+    created = models.DateTimeField("subscribed", auto_now_add=True)
+
+    objects = FollowUpSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "follow-up subscription"
+        constraints = [
+            # Also the index for "this article's subscribers".
+            models.UniqueConstraint(fields=["article", "email"], name="followup_article_email"),
+        ]
+
+    def __str__(self):
+        return f"Follow-ups on {self.article_id}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from newsroom import pagecache
 from newsroom.client_ip import client_ip
 
 from .forms import CommentForm
-from .models import Comment
-from .moderation import author_previously_approved, comments_open, decide_status
+from .models import Comment, FollowUpSubscription
+from .moderation import author_previously_approved, comments_open, decide_for, decide_status
+from .notices import queue_announcements_for
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,8 @@ def post_comment(article, data, request):
         user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:255],
         user=user,
         submission_token=form.token,
+        # Its first approval, now or by a moderator, is told to whoever asked.
+        awaiting_announcement=True,
     )
     with transaction.atomic():
         _serialise_posts(ip_address, email)
@@ -151,6 +155,17 @@ def post_comment(article, data, request):
                 is_staff=is_staff,
                 author_previously_approved=author_previously_approved(comment.name, email),
             )
+        if comment.status == Comment.Status.APPROVED:
+            # A comment shown at once is no news to its author (the box asks about a
+            # wait), and the task worker is troubled only when someone follows the article.
+            comment.awaiting_announcement = (
+                FollowUpSubscription.objects.active()
+                .filter(article=article)
+                .exclude(email=email)
+                .exists()
+            )
+        else:
+            comment.notify_on_approval = cleaned["notify_approval"]
         try:
             with transaction.atomic():
                 comment.save()
@@ -162,7 +177,20 @@ def post_comment(article, data, request):
             return _answer_with_earlier(earlier, comment, form)
         if comment.status == Comment.Status.PENDING:
             _queue_moderator_email(comment, request)
+        if cleaned["notify_followups"]:
+            _subscribe(article, email, active=comment.is_approved)
+        if comment.is_approved and comment.awaiting_announcement:
+            queue_announcements_for(request, [comment.pk])
     return Outcome(302, form, comment=comment)
+
+
+def _subscribe(article, email, active):
+    """Follow ``article`` for ``email``: at once if its comment is approved, else once it is."""
+    subscription, created = FollowUpSubscription.objects.get_or_create(
+        article=article, email=email, defaults={"active": active}
+    )
+    if active and not subscription.active:
+        FollowUpSubscription.objects.filter(pk=subscription.pk).update(active=True)
 
 
 def _answer_with_earlier(earlier, attempt, form):
@@ -178,3 +206,38 @@ def _answer_with_earlier(earlier, attempt, form):
     form.renew_security()
     form.add_error(None, REUSED_FORM_MESSAGE)
     return Outcome(409, form)
+
+
+# An edit never lifts a comment's status: a reader cannot edit their way out of the spam
+# folder, nor past a moderator who held their comment.
+STRICTNESS = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM]
+
+
+def edit_own_comment(comment, text, request):
+    """Give a reader's own ``comment`` the (cleaned) ``text``, and check it again.
+
+    The moderation rules run on the new text as on a post, the comment not vouching for
+    its author (``decide_for``), so a first-time author's approved comment that is
+    edited waits for a moderator again, and "approved, then edited into spam" cannot
+    happen. Whatever readers saw changes: cached pages are dropped after the commit.
+    """
+    was_approved = comment.is_approved
+    was_pending = comment.status == Comment.Status.PENDING
+    comment.text = text
+    decided = decide_for(comment)
+    comment.status = max(comment.status, decided, key=STRICTNESS.index)
+    with transaction.atomic():
+        comment.save(update_fields=["text", "status"])
+        if was_approved:
+            transaction.on_commit(pagecache.invalidate)
+        if comment.status == Comment.Status.PENDING and not was_pending:
+            _queue_moderator_email(comment, request)
+    return comment
+
+
+def trash_own_comment(comment):
+    """Move a reader's own ``comment`` to the trash, where moderators can still see it."""
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).move_to_trash()
+        if comment.is_approved:
+            transaction.on_commit(pagecache.invalidate)

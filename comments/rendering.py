@@ -9,9 +9,12 @@ markup is the one the template had; ``tests/test_comment_rendering.py`` holds it
 """
 
 import re
+from datetime import timedelta
 from html import escape as escape_text
 from typing import NamedTuple
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.html import escape, linebreaks, urlize
@@ -67,6 +70,16 @@ def _one(comment, context, out):
             '    <p class="comment-awaiting-moderation">Your comment is awaiting moderation.</p>\n'
         )
     out.append(f'    <div class="comment-content">{comment_text_html(comment.text)}</div>\n')
+    if pk in context.editable_ids:
+        until = timezone.localtime(comment.created + context.edit_window)
+        out.append(
+            '    <p class="comment-own-actions">'
+            f'<a class="comment-edit-link" href="{reverse("comments:edit", args=[pk])}">'
+            'Edit<span class="visually-hidden"> your comment</span></a> '
+            f'<a class="comment-delete-link" href="{reverse("comments:delete", args=[pk])}">'
+            'Delete<span class="visually-hidden"> your comment</span></a> '
+            f'<span class="comment-edit-until">(until {until:%H:%M})</span></p>\n'
+        )
     if approved and context.replies_open:
         out.append(
             f'    <p class="reply"><a class="comment-reply-link" href="?{context.reply_query}'
@@ -85,19 +98,24 @@ class _Context(NamedTuple):
     reply_query: str
     replies_open: bool
     months: dict
+    editable_ids: frozenset
+    edit_window: timedelta
 
 
-def render_threads(threads, page_number, replies_open):
+def render_threads(threads, page_number, replies_open, editable_ids=()):
     """Return the ``<li>`` of each thread in ``threads`` (``arrange_threads``' roots).
 
     ``replies_open`` adds each approved comment's Reply link, which keeps the page of
-    threads (``cpage``) it was followed from.
+    threads (``cpage``) it was followed from; the comments of ``editable_ids`` (the
+    reader's own, still in their edit window) get Edit and Delete links.
     """
     context = _Context(
         reply_query=f"cpage={int(page_number)}&amp;" if page_number > 1 else "",
         replies_open=replies_open,
         # The month names in the active language, as the date filter showed them.
         months={number: str(name) for number, name in MONTHS.items()},
+        editable_ids=frozenset(editable_ids),
+        edit_window=timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
     )
     out = []
     for comment in threads:

@@ -1,18 +1,22 @@
+from datetime import timedelta
 from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.core import signing
 from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import escape
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from newsroom import pagecache
 
-from . import posting
-from .forms import CommentForm, sign_form
+from . import notices, posting
+from .forms import CommentEditForm, CommentForm, sign_form
 from .models import Comment
 from .moderation import comments_open
 from .threads import arrange_threads
@@ -29,6 +33,11 @@ OWN_COMMENTS_COOKIE = "comments_own"
 OWN_COMMENTS_SALT = "comments.own"
 OWN_COMMENTS_AGE = 30 * 24 * 60 * 60
 OWN_COMMENTS_KEPT = 20
+# The ids of the comments this browser posted in the last COMMENTS_EDIT_MINUTES, which
+# it may still edit or delete. It lives no longer than that window, so the browser is
+# back on cached pages soon after its last post.
+EDITABLE_COOKIE = "comments_editable"
+EDITABLE_SALT = "comments.editable"
 
 
 def _as_id(value):
@@ -48,6 +57,31 @@ def own_comment_ids(request):
         OWN_COMMENTS_COOKIE, default="", salt=OWN_COMMENTS_SALT, max_age=OWN_COMMENTS_AGE
     )
     return [pk for pk in map(_as_id, value.split(".")) if pk is not None]
+
+
+def edit_window():
+    return timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+
+def editable_comment_ids(request):
+    """Return the ids of the comments this browser posted that it may still change.
+
+    Each comment's own posting time is checked where it is used (``can_still_edit``):
+    the cookie only says which browser posted it.
+    """
+    if not settings.COMMENTS_EDIT_MINUTES:
+        return set()
+    value = request.get_signed_cookie(
+        EDITABLE_COOKIE,
+        default="",
+        salt=EDITABLE_SALT,
+        max_age=settings.COMMENTS_EDIT_MINUTES * 60,
+    )
+    return {pk for pk in map(_as_id, value.split(".")) if pk is not None}
+
+
+def can_still_edit(comment, now=None):
+    return (now or timezone.now()) - comment.created <= edit_window()
 
 
 def saved_author(request):
@@ -153,8 +187,19 @@ def comment_context(request, article, form=None):
         # Only a reply to a visible comment is a page worth keeping; any other number is
         # a variant strangers could mint without end.
         pagecache.do_not_store()
+    editable = editable_comment_ids(request)
+    if editable:
+        now = timezone.now()
+        editable = {
+            comment.pk
+            for comment in comments
+            if comment.pk in editable
+            and comment.status != Comment.Status.TRASH
+            and can_still_edit(comment, now)
+        }
     return {
         "comment_page": page,
+        "editable_comment_ids": editable,
         "comment_count": getattr(article, "comment_count", None),
         "comments_open": is_open,
         "comment_form": form,
@@ -189,7 +234,132 @@ def post_comment(request, article_id):
         transaction.on_commit(pagecache.invalidate)
     else:
         _remember_own_comment(request, response, comment)
+    _remember_editable_comment(request, response, comment)
     _save_or_forget_author(request, response, outcome.form)
+    return response
+
+
+class EditClosed(Exception):
+    """The comment is past its edit window: nobody may change it now."""
+
+    def __init__(self, comment):
+        self.comment = comment
+
+
+def _own_comment_or_404(request, comment_id):
+    """Return this browser's comment ``comment_id`` while it may still change it.
+
+    Raise ``EditClosed`` for a comment past COMMENTS_EDIT_MINUTES, whoever asks: by then
+    the browser has dropped its cookie, and the reader is owed the reason, not a 404.
+    Within the window, another browser's comment is a 404: the page says nothing of
+    whether a comment exists that is not the reader's.
+    """
+    comment = (
+        Comment.objects.select_related("article", "user")
+        .exclude(status=Comment.Status.TRASH)
+        .filter(pk=comment_id, article__in=Article.objects.published())
+        .first()
+    )
+    if comment is None or not settings.COMMENTS_EDIT_MINUTES:
+        raise Http404("No comment of yours to change here.")
+    if not can_still_edit(comment):
+        raise EditClosed(comment)
+    if comment.pk not in editable_comment_ids(request):
+        raise Http404("No comment of yours to change here.")
+    return comment
+
+
+def _edit_closed(request, comment):
+    """Answer a change asked for after the edit window: 403, saying why."""
+    return render(
+        request,
+        "comments/comment_edit_closed.html",
+        {"comment": comment, "article": comment.article, "minutes": settings.COMMENTS_EDIT_MINUTES},
+        status=403,
+    )
+
+
+def _edit_context(comment, **extra):
+    return {
+        "comment": comment,
+        "article": comment.article,
+        "editable_until": comment.created + edit_window(),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_comment(request, comment_id):
+    """Change the text of a comment this browser posted, within COMMENTS_EDIT_MINUTES.
+
+    The text goes through the post's own field and cleaning, and the comment through
+    the moderation rules again (``posting.edit_own_comment``); success redirects to it.
+    """
+    try:
+        comment = _own_comment_or_404(request, comment_id)
+    except EditClosed as closed:
+        return _edit_closed(request, closed.comment)
+    if request.method == "POST":
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            was_held = comment.status != Comment.Status.APPROVED
+            posting.edit_own_comment(comment, form.cleaned_data["comment"], request)
+            response = redirect(_comment_url(comment.article, comment))
+            if not was_held and not comment.is_approved:
+                # Back in moderation: only its author still sees it, as awaiting.
+                _remember_own_comment(request, response, comment)
+            return response
+        status = 400
+    else:
+        form = CommentEditForm(initial={"comment": comment.text})
+        status = 200
+    return render(
+        request, "comments/comment_edit.html", _edit_context(comment, form=form), status=status
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_comment(request, comment_id):
+    """Ask, then move to the trash, a comment this browser posted within COMMENTS_EDIT_MINUTES."""
+    try:
+        comment = _own_comment_or_404(request, comment_id)
+    except EditClosed as closed:
+        return _edit_closed(request, closed.comment)
+    if request.method == "POST":
+        posting.trash_own_comment(comment)
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    return render(request, "comments/comment_confirm_delete.html", _edit_context(comment))
+
+
+# No CSRF token: RFC 8058's one-click unsubscribe is a POST that a mail program sends
+# from the List-Unsubscribe header, with no page, cookie or token of the site. What
+# CSRF protection guards, a request the reader did not mean, the signed link guards
+# here: only the address it was sent to holds it, and all it can do is stop email.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    """Show what an emailed unsubscribe link stops (GET), and stop it (POST).
+
+    A link this site did not sign, or one past COMMENTS_UNSUBSCRIBE_DAYS, gets a 400
+    page saying so; a link whose subscription is already gone says that, with a 200.
+    """
+    try:
+        kind, pk = notices.read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        return render(request, "comments/unsubscribe.html", {"problem": "expired"}, status=400)
+    except signing.BadSignature:
+        return render(request, "comments/unsubscribe.html", {"problem": "invalid"}, status=400)
+    context = {"kind": kind, "everything": kind == notices.EVERYTHING}
+    if request.method == "POST":
+        context["article"] = notices.unsubscribe(kind, pk)
+        context["done"] = True
+    else:
+        context["article"] = notices.describe(kind, pk)
+        context["nothing_left"] = context["article"] is None
+    response = render(request, "comments/unsubscribe.html", context)
+    # The link is a key: not to be kept by a proxy, or passed on by the page's links.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -240,3 +410,18 @@ def _save_or_forget_author(request, response, form):
             )
         elif cookie in request.COOKIES:
             response.delete_cookie(cookie, samesite="Lax")
+
+
+def _remember_editable_comment(request, response, comment):
+    if not settings.COMMENTS_EDIT_MINUTES:
+        return
+    ids = sorted(editable_comment_ids(request) - {comment.pk}) + [comment.pk]
+    response.set_signed_cookie(
+        EDITABLE_COOKIE,
+        ".".join(str(pk) for pk in ids[-OWN_COMMENTS_KEPT:]),
+        salt=EDITABLE_SALT,
+        max_age=settings.COMMENTS_EDIT_MINUTES * 60,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )

@@ -185,11 +185,11 @@ def test_scheduled_article_appears_on_its_minute_despite_the_cache(time_machine)
     assert "Embargoed story" in assert_rendered("/").content.decode()
 
 
-def test_readers_with_a_session_or_their_own_held_comments_get_a_fresh_page():
+def test_readers_with_a_session_or_their_own_changeable_comments_get_a_fresh_page():
     article = make_article()
     url = article.get_absolute_url()
     get(url)
-    for cookie in ["sessionid", "comments_own"]:
+    for cookie in ["sessionid", "comments_own", "comments_editable"]:
         reader = Client()
         reader.cookies[cookie] = "x"
         response = assert_rendered(url, reader)

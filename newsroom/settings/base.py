@@ -320,6 +320,11 @@ COMMENTS_PER_PAGE = max(env_int("COMMENTS_PER_PAGE", 50), 1)
 COMMENTS_MODERATION_COUNT_CAP = max(env_int("COMMENTS_MODERATION_COUNT_CAP", 1000), 1)
 # Who is emailed when a comment is held for moderation; empty means MANAGERS.
 COMMENTS_NOTIFY_EMAILS = env_list("COMMENTS_NOTIFY_EMAILS")
+# A reader may edit or delete their own comment, from the browser that posted it, for
+# this many minutes after posting; 0 turns editing off.
+COMMENTS_EDIT_MINUTES = max(env_int("COMMENTS_EDIT_MINUTES", 10), 0)
+# The unsubscribe link in a reader's email works for this many days after it was sent.
+COMMENTS_UNSUBSCRIBE_DAYS = max(env_int("COMMENTS_UNSUBSCRIBE_DAYS", 365), 1)
 # How many proxies in front of the site append to X-Forwarded-For. 0 trusts no header:
 # the client's address is REMOTE_ADDR, which a client cannot choose.
 TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 0), 0)
@@ -431,7 +436,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # bucket instead.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES["originals"] = {"BACKEND": "articles.storage.PrivateFileSystemStorage"}
-# Moderator emails (comments/tasks.py): a failed send is tried again after this many
+# Moderator and reader emails (comments/tasks.py): a failed send is tried again after this many
 # seconds, doubling each time (1, 2, 4, 8 minutes by default), at most this many times
 # in all; the last failure is logged at ERROR with the comment's id.
 COMMENTS_NOTIFY_RETRY_SECONDS = max(env_int("COMMENTS_NOTIFY_RETRY_SECONDS", 60), 1)

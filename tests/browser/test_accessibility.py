@@ -133,8 +133,10 @@ def test_reply_flow_works_by_keyboard(live_server, page, settings, site, screens
     for value in ("Grace", "grace@example.org", ""):
         page.keyboard.press("Tab")
         page.keyboard.type(value)
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("checkbox")).to_be_focused()
+    # The three boxes, in order: save my name, follow-ups, approval.
+    for name in ("Save my name", "Notify me of follow-up", "Notify me when my comment"):
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("checkbox", name=name)).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Post Comment")).to_be_focused()
     page.keyboard.press("Enter")

@@ -379,7 +379,8 @@ def test_unticked_box_clears_the_saved_details(client):
 def test_no_personal_data_is_stored_in_the_browser_without_the_box(client):
     article = make_article()
     response = post(client, article)
-    assert set(response.cookies) <= {"comments_own", "csrftoken"}
+    # Ids of the browser's own comments, signed; no name or address.
+    assert set(response.cookies) <= {"comments_own", "comments_editable", "csrftoken"}
     assert "jane" not in str(response.cookies).lower()
 
 

@@ -97,3 +97,28 @@ def test_no_reply_links_when_comments_are_closed_and_none_on_page_one_query():
     threads = arrange_threads([comment], 5)
     assert "comment-reply-link" not in render_threads(threads, 1, replies_open=False)
     assert f'href="?replyto={comment.pk}#respond"' in render_threads(threads, 1, replies_open=True)
+
+
+@pytest.mark.django_db
+def test_the_readers_own_comments_get_edit_and_delete_links_with_their_deadline(settings):
+    settings.TIME_ZONE = "Europe/London"
+    settings.COMMENTS_EDIT_MINUTES = 10
+    from comments.models import Comment
+
+    article = make_article()
+    mine, theirs = make_comment(article), make_comment(article)
+    posted = datetime(2026, 7, 4, 17, 5, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    Comment.objects.filter(pk=mine.pk).update(created=posted)
+    threads = arrange_threads(list(Comment.objects.filter(article=article)), 5)
+    with timezone.override("Europe/London"):
+        html = render_threads(threads, 1, replies_open=True, editable_ids={mine.pk})
+    assert (
+        '<p class="comment-own-actions">'
+        f'<a class="comment-edit-link" href="/comments/{mine.pk}/edit/">'
+        'Edit<span class="visually-hidden"> your comment</span></a> '
+        f'<a class="comment-delete-link" href="/comments/{mine.pk}/delete/">'
+        'Delete<span class="visually-hidden"> your comment</span></a> '
+        '<span class="comment-edit-until">(until 18:15)</span></p>'
+    ) in html
+    assert html.count("comment-own-actions") == 1
+    assert f"/comments/{theirs.pk}/" not in html
