@@ -30,3 +30,8 @@ class CommentsConfig(AppConfig):
         pagecache.register_placeholder("comments.form_key", views.fill_form_key)
         # A reader with comments awaiting moderation sees them, so their pages are theirs.
         pagecache.register_personal_cookie(views.OWN_COMMENTS_COOKIE)
+
+        # The newsdesk's front page and an article's change page show comments.
+        from .desk import register_panels
+
+        register_panels()
