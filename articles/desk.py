@@ -40,6 +40,30 @@ def local_day_bounds(now=None):
     return now, datetime.combine(tomorrow, time(), tzinfo=timezone.get_current_timezone())
 
 
+def review_rows():
+    """Return the newest articles in review: article_listing_idx, in the list's own order."""
+    return (
+        Article.objects.filter(status=Article.Status.IN_REVIEW)
+        .only(*ROW_FIELDS)
+        .order_by("-published_at", "-pk")[:PANEL_SIZE]
+    )
+
+
+def scheduled_today_rows(articles):
+    """Return the first of ``articles`` going live before local midnight, soonest first.
+
+    A range of article_listing_idx (status, published_at).
+    """
+    now, midnight = local_day_bounds()
+    return (
+        articles.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now, published_at__lt=midnight
+        )
+        .only(*ROW_FIELDS)
+        .order_by("published_at", "pk")[:PANEL_SIZE]
+    )
+
+
 def my_drafts(request, obj=None):
     """The user's own drafts, last saved first."""
     user = request.user
@@ -59,8 +83,7 @@ def in_review(request, obj=None):
         return None
     waiting = Article.objects.filter(status=Article.Status.IN_REVIEW)
     counted = waiting.order_by()[: REVIEW_COUNT_CAP + 1].count()
-    # article_listing_idx: status, then the list's own order.
-    rows = waiting.only(*ROW_FIELDS).order_by("-published_at", "-pk")[:PANEL_SIZE]
+    rows = review_rows()
     return {
         "articles": list(rows) if counted else [],
         "count": min(counted, REVIEW_COUNT_CAP),
@@ -73,13 +96,7 @@ def scheduled_today(request, obj=None):
     """What goes live between now and local midnight, soonest first, with its time."""
     if not _may_see_articles(request.user):
         return None
-    now, midnight = local_day_bounds()
-    rows = (
-        Article.objects.visible_to(request.user)
-        .filter(status=Article.Status.PUBLISHED, published_at__gt=now, published_at__lt=midnight)
-        .only(*ROW_FIELDS)
-        .order_by("published_at", "pk")[:PANEL_SIZE]
-    )
+    rows = scheduled_today_rows(Article.objects.visible_to(request.user))
     return {"articles": list(rows), "more_url": _changelist("workflow=today")}
 
 
