@@ -104,14 +104,14 @@ class ArticleFilter(admin.SimpleListFilter):
         return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
     def lookups(self, request, model_admin):
-        article = (
-            Comment.article.field.related_model.objects.filter(pk=self._article_id())
-            .only("headline")
-            .first()
-            if self._article_id() is not None
-            else None
-        )
-        return [(str(article.pk), article.headline)] if article else []
+        if self.value() is None:
+            return []
+        article_id = self._article_id()
+        article_model = Comment.article.field.related_model
+        article = article_model.objects.filter(pk=article_id).only("headline").first()
+        # Always one choice when a value is given: a filter with none is left out of the
+        # list, and its value with it, which would show every comment.
+        return [(self.value(), article.headline if article else "No such article")]
 
     def queryset(self, request, queryset):
         if self.value() is None:
