@@ -282,3 +282,57 @@ def test_article_page_costs_the_same_with_5_or_60_comments(
     for query in captured.captured_queries:
         if "COUNT(" in query["sql"].upper() and "comments_comment" in query["sql"]:
             assert "LIMIT" in query["sql"].upper(), query["sql"]
+
+
+def _role_user(role):
+    if role == "superuser":
+        return make_user(is_staff=True, is_superuser=True)
+    return make_staff(role)
+
+
+# The change page of the user's own draft, per role, with the panel's five queries where
+# it shows (a superuser asks no permission queries). A reporter gets no comments panel
+# and no query for it; the 32 are the form's, with its ownership checks, as before.
+PAGE_BY_ROLE = {"Editors": 19, "superuser": 17, "Reporters": 32}
+
+
+@pytest.mark.parametrize("size", [5, 60])
+@pytest.mark.parametrize("role", list(PAGE_BY_ROLE))
+def test_article_page_costs_the_same_per_role(client, django_assert_num_queries, role, size):
+    user = _role_user(role)
+    article, _comments = _article_with_comments(size, status="draft", authors=[user])
+    client.force_login(user)
+    client.get(_change(article))
+    with django_assert_num_queries(PAGE_BY_ROLE[role]):
+        response = client.get(_change(article))
+    assert response.status_code == 200
+    shown = _panel(response.content.decode()).count('id="article-comment-')
+    assert shown == (0 if role == "Reporters" else min(10, size))
+
+
+# Session, user, permissions, the status filter's four capped counts and "All", the
+# article filter's headline, the page's capped count and rows.
+ONE_ARTICLE_LIST_QUERIES = 12
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_one_articles_comment_list_costs_the_same(client, editor, django_assert_num_queries, size):
+    article, _comments = _article_with_comments(size)
+    for _ in range(3):
+        make_comment(text="Elsewhere")
+    client.force_login(editor)
+    url = f"{COMMENTS}?article={article.pk}&status=all"
+    client.get(url)
+    with django_assert_num_queries(ONE_ARTICLE_LIST_QUERIES) as captured:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == min(50, size)  # a page holds 50
+    for query in captured.captured_queries:
+        if "COUNT(" in query["sql"].upper():
+            assert "LIMIT" in query["sql"].upper(), query["sql"]
+
+
+def test_a_comment_number_that_is_not_one_is_404(client, editor):
+    client.force_login(editor)
+    for bad in ("abc", "1.5", "-3"):
+        url = reverse("admin:comments_comment_moderate", args=[bad])
+        assert client.post(url, {"action": "approve"}).status_code == 404
