@@ -107,8 +107,10 @@ class ArticleFilter(admin.SimpleListFilter):
         if self.value() is None:
             return []
         article_id = self._article_id()
-        article_model = Comment.article.field.related_model
-        article = article_model.objects.filter(pk=article_id).only("headline").first()
+        articles = Comment.article.field.related_model.objects
+        article = None
+        if article_id is not None:
+            article = articles.filter(pk=article_id).only("headline").first()
         # Always one choice when a value is given: a filter with none is left out of the
         # list, and its value with it, which would show every comment.
         return [(self.value(), article.headline if article else "No such article")]
