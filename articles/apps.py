@@ -29,3 +29,7 @@ class ArticlesConfig(AppConfig):
         pagecache.register_next_change(Article.objects.next_publication_time)
         # A pin's expiry changes the front page with no request either.
         pagecache.register_next_change(FrontPagePin.objects.next_expiry)
+        # The newsdesk's front page: drafts, review, scheduled, published, corrections.
+        from .desk import register_panels
+
+        register_panels()

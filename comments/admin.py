@@ -1,10 +1,18 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.urls import reverse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from .models import Comment
@@ -82,13 +90,48 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+class ArticleFilter(admin.SimpleListFilter):
+    """One article's comments: the link under an article's comments in the newsdesk.
+
+    Django's related filter would list every article on every load; this one names only
+    the article filtered on, and a number that names none is an empty list, not an error.
+    """
+
+    title = "article"
+    parameter_name = "article"
+
+    def _article_id(self):
+        value = self.value() or ""
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+    def lookups(self, request, model_admin):
+        if self.value() is None:
+            return []
+        article_id = self._article_id()
+        articles = Comment.article.field.related_model.objects
+        article = None
+        if article_id is not None:
+            article = articles.filter(pk=article_id).only("headline").first()
+        # Always one choice when a value is given: a filter with none is left out of the
+        # list, and its value with it, which would show every comment.
+        return [(self.value(), article.headline if article else "No such article")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        article_id = self._article_id()
+        if article_id is None:
+            return queryset.none()
+        return queryset.filter(article_id=article_id)
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "author", "article_link", "status", "created", "ip_address"]
     # No date_hierarchy: its links are a DISTINCT over the dates of every comment
     # listed. The "posted" filter (today, past 7 days, this month, this year) asks
     # for nothing until used, and then is a range on the status index.
-    list_filter = [StatusFilter, "created"]
+    list_filter = [StatusFilter, "created", ArticleFilter]
     # The search is get_search_results below; search_fields only shows the box.
     search_fields = ["email"]
     search_help_text = (
@@ -126,6 +169,46 @@ class CommentAdmin(admin.ModelAdmin):
         "created",
         "view_on_site_link",
     ]
+
+    # The quick buttons under an article's comments in the newsdesk (comments/desk.py):
+    # each runs the admin action of the same effect on the one comment.
+    QUICK_ACTIONS = {"approve": "approve", "spam": "mark_spam", "trash": "move_to_trash"}
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+        ] + super().get_urls()
+
+    def moderate_view(self, request, object_id):
+        """Approve, spam or trash one comment (POST only), then go back to where it was asked.
+
+        The same moderation as the list's actions (the queryset's ``set_status``); the
+        page cache starts a new generation after it, as after every staff change
+        (``InvalidateOnStaffWriteMiddleware``).
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) and self.has_moderate_permission(request)):
+            raise PermissionDenied
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No such comment.")
+        action = self.QUICK_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            return HttpResponseBadRequest(
+                "Unknown action: choose approve, spam or trash.", content_type="text/plain"
+            )
+        getattr(self, action)(request, Comment.objects.filter(pk=comment.pk))
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:articles_article_change", args=[comment.article_id])
+        return HttpResponseRedirect(back)
 
     def has_add_permission(self, request):
         # Comments come from readers through the form, never from the admin.

@@ -32,3 +32,8 @@ class CommentsConfig(AppConfig):
         pagecache.register_personal_cookie(views.OWN_COMMENTS_COOKIE)
         # A reader who may still edit their comment sees its Edit and Delete links.
         pagecache.register_personal_cookie(views.EDITABLE_COOKIE)
+
+        # The newsdesk's front page and an article's change page show comments.
+        from .desk import register_panels
+
+        register_panels()

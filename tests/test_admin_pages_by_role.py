@@ -22,6 +22,7 @@ from articles.models import Article, AuthorProfile, FrontPagePin, Redirect
 from articles.roles import ROLES
 from articles.tasks import make_renditions
 from breaking.models import BreakingNews
+from comments.models import Comment
 from pages.models import Page as StaticPage
 from pages.models import SiteSettings
 from tests.factories import (
@@ -155,6 +156,8 @@ def _expected(user, model, kind, obj):
             if kind == "delete" and can["delete"]:
                 return 302
             return 403
+    if kind == "moderate":
+        return 405  # the quick moderation buttons post; a GET changes nothing
     if kind == "changelist":
         return 200 if viewable else 403
     if kind in {"change", "history", "revisions", "revision"}:
@@ -239,6 +242,17 @@ def _site_pages(user, objects):
         "article preview",
         reverse("articles:preview", args=[article.pk]),
         200 if may_open else (404 if staff else 302),
+    )
+    # The quick buttons under an article's comments: moderators only.
+    comment = objects[Comment]
+    moderates = staff and user.has_perm("comments.change_comment")
+    moderates = moderates and user.has_perm("comments.can_moderate")
+    yield Page(
+        "comment quick action (POST)",
+        reverse("admin:comments_comment_moderate", args=[comment.pk]),
+        302 if moderates else (403 if staff else 302),
+        method="post",
+        data={"action": "trash"},
     )
     can_browse = staff and user.has_perm("articles.view_image")
     can_upload = staff and user.has_perm("articles.add_image")
