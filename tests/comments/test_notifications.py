@@ -219,6 +219,22 @@ def test_approving_in_the_comment_form_announces_too(
     assert [message.to for message in mailoutbox] == [["ann@example.com"]]
 
 
+def test_the_quick_approve_on_the_articles_admin_page_announces_too(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The desk's Approve button (comments/desk.py) runs the list's own action.
+    run = django_capture_on_commit_callbacks
+    article = make_article()
+    held = _post(article, "ann@example.com", "Ann", run, "203.0.113.1", notify_approval="on")
+    with run(execute=True):
+        response = moderator.post(
+            reverse("admin:comments_comment_moderate", args=[held.pk]), {"action": "approve"}
+        )
+    assert response.status_code == 302
+    run_queued_tasks()
+    assert [message.to for message in mailoutbox] == [["ann@example.com"]]
+
+
 def test_a_comment_shown_at_once_sends_no_approval_notice(
     mailoutbox, django_capture_on_commit_callbacks
 ):
