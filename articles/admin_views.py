@@ -68,15 +68,13 @@ def editor_image_upload(request):
         return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
     answer_with_script = bool(number) and request.GET.get("responseType") != "json"
     upload = request.FILES.get("upload")
-    # The editor sends no alt text; start from the file's name so the library entry is
-    # findable, and the editor sets the real alt text in the image dialog.
-    stem = os.path.splitext(os.path.basename(upload.name))[0] if upload else ""
-    if getattr(upload, "unusable_name", False):
-        stem = ""
-    form = ImageForm(
-        data={"alt_text": stem.replace("_", " ").replace("-", " ")[:250] or "Picture"},
-        files={"file": upload} if upload else {},
-    )
+    # No alt text is invented: a file name ("inline", "IMG_2041") read out to a reader
+    # who cannot see the picture is worse than none. The editor asks for it in the
+    # image dialog (static/articles/editor-alt.js), the article's save warns while the
+    # body lacks it (body_checks.py), and the file's name goes to the newsdesk's notes.
+    name = "" if not upload or getattr(upload, "unusable_name", False) else upload.name
+    form = ImageForm(data={"alt_text": ""}, files={"file": upload} if upload else {})
+    form.fields["alt_text"].required = False
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
         if answer_with_script:
@@ -84,6 +82,8 @@ def editor_image_upload(request):
         return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=400)
     image = form.save(commit=False)
     image.uploaded_by = request.user
+    if name:
+        image.description = f"Uploaded from the article editor as “{os.path.basename(name)[:200]}”."
     image.save()
     # The worker makes the renditions after commit; the editor shows the picture through
     # editor_picture meanwhile, so the upload answers in well under a second.

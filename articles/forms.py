@@ -1,17 +1,55 @@
+from collections import Counter
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .editor import body_widget
 from .images import read_embedded_credit
 from .models import Article, ArticleAuthor, FrontPagePin, Image
+from .models.article import HEADLINE_LENGTH, SNIPPET_LENGTH, person_name
+
+# The slug a new article's address shows until the headline gives it one.
+SLUG_PLACEHOLDER = "your-headline"
+
+
+def slug_address_help(root, article, slug):
+    """Return the slug's help text: the full address ``slug`` gives ``article``.
+
+    ``root`` is the site's scheme and host. A draft shows the address it gets when
+    published today; a scheduled or published article, the one of its publication date.
+    The script (static/js/admin-counters.js) keeps it in step with the slug as it is typed.
+    """
+    placeholder = "--slug--"
+    dated = article.published_at if article.published_at else None
+    prefix, suffix = Article.address_for(dated, placeholder).split(placeholder)
+    if article.is_public:
+        when = "The article's address"
+    elif article.status == Article.Status.PUBLISHED:
+        when = "The address it will have when it goes live"
+    else:
+        when = "The address it will have if published today"
+    return format_html(
+        "The last part of the article's address; filled in from the headline.<br>"
+        '{}: <span class="slug-address" data-prefix="{}" data-suffix="{}" '
+        'data-placeholder="{}">{}</span>',
+        when,
+        root + prefix,
+        suffix,
+        SLUG_PLACEHOLDER,
+        f"{root}{prefix}{slug or SLUG_PLACEHOLDER}{suffix}",
+    )
 
 
 class ArticleAdminForm(forms.ModelForm):
     """The newsdesk's article form; ``can_publish`` is set per request by the admin."""
 
     can_publish = False
+    # The site's scheme and host, set per request by the admin like can_publish.
+    address_root = ""
 
     minor_edit = forms.BooleanField(
         label="Minor edit: don't show “Updated”",
@@ -33,11 +71,39 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "allow_comments",
+            "seo_title",
+            "meta_description",
+            "social_image",
         ]
-        widgets = {"body": body_widget()}
+        widgets = {
+            # Full width (static/css/admin-writing.css), with a live count of the limit
+            # the help text names (static/js/admin-counters.js).
+            "headline": forms.TextInput(
+                attrs={"class": "writing-wide", "data-count-limit": HEADLINE_LENGTH}
+            ),
+            "standfirst": forms.Textarea(
+                attrs={"class": "writing-wide", "rows": 3, "data-count-limit": SNIPPET_LENGTH}
+            ),
+            "seo_title": forms.TextInput(attrs={"class": "writing-wide", "data-count-limit": 60}),
+            "meta_description": forms.Textarea(
+                attrs={"class": "writing-wide", "rows": 2, "data-count-limit": SNIPPET_LENGTH}
+            ),
+            "body": body_widget(),
+        }
+        help_texts = {
+            "headline": f"Google News shows at most {HEADLINE_LENGTH} characters of a headline: "
+            "keep it within that.",
+            "standfirst": "The summary shown under the headline and on cards. Search results "
+            f"show about {SNIPPET_LENGTH} characters.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            slug = self.data.get(self.add_prefix("slug")) if self.is_bound else None
+            self.fields["slug"].help_text = slug_address_help(
+                self.address_root, self.instance, slug or self.instance.slug
+            )
         if not self.can_publish and "status" in self.fields:
             self.fields["status"].choices = [
                 (value, label)
@@ -111,6 +177,41 @@ class ImageForm(forms.ModelForm):
         if not cleaned_data.get("credit") and isinstance(upload, UploadedFile):
             cleaned_data["credit"] = read_embedded_credit(upload)
         return cleaned_data
+
+
+def author_labels(users):
+    """Return ``{user id: label}``: full names, with the username where two share one."""
+    names = {user.pk: person_name(user) for user in users}
+    taken = Counter(name.casefold() for name in names.values())
+    return {
+        user.pk: f"{names[user.pk]} ({user.get_username()})"
+        if taken[names[user.pk].casefold()] > 1 and names[user.pk] != user.get_username()
+        else names[user.pk]
+        for user in users
+    }
+
+
+class AuthorChoiceIterator(ModelChoiceIterator):
+    """Authors by name, in name order, in the one query the field's queryset makes."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        queryset = self.queryset
+        # As Django's iterator does: no result cache kept on the field's queryset.
+        users = list(queryset if queryset._prefetch_related_lookups else queryset.iterator())
+        labels = author_labels(users)
+        for user in sorted(users, key=lambda user: (labels[user.pk].casefold(), user.pk)):
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(user), user), labels[user.pk])
+
+
+class AuthorChoiceField(forms.ModelChoiceField):
+    """Choose a person by their full name (the username only tells namesakes apart)."""
+
+    iterator = AuthorChoiceIterator
+
+    def label_from_instance(self, user):
+        return person_name(user)
 
 
 class ArticleAuthorForm(forms.ModelForm):

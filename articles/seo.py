@@ -19,9 +19,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from .models.article import HEADLINE_LENGTH
+
 SCHEMA = "https://schema.org"
-# Google's limit for a NewsArticle headline.
-HEADLINE_LENGTH = 110
 # Where a byline names several people: "A, B and C", "A & B".
 BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
 # The logo rendition structured data names: a standard width (no rendition of its own),
@@ -163,7 +163,7 @@ def news_article(request, article):
     data = {
         "@type": "NewsArticle",
         "@id": f"{url}#article",
-        "headline": headline(article.headline),
+        "headline": headline(article.page_title),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": iso(article.published_at),
@@ -174,10 +174,11 @@ def news_article(request, article):
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    if article.standfirst:
-        data["description"] = article.standfirst
-    if article.featured_image:
-        pictures = article.featured_image.share_renditions()
+    # The SEO title, meta description and social picture when set (Article.page_title…).
+    if article.page_description:
+        data["description"] = article.page_description
+    if article.share_image:
+        pictures = article.share_image.share_renditions()
         if pictures:
             data["image"] = [image_object(request, rendition) for rendition in pictures]
     if section is not None:

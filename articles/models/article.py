@@ -25,8 +25,21 @@ from .image import Image, Rendition
 LIST_CROP = "16:9"
 # The widest rendition of a picture's own shape lists fetch to stand in for a crop.
 STAND_IN_WIDTH = 640
+# Google's limit for a NewsArticle headline (articles/seo.py cuts longer ones).
+HEADLINE_LENGTH = 110
+# About what search results show of a page's description before cutting it off.
+SNIPPET_LENGTH = 160
+# A common figure for adults reading news prose on screen.
+READING_WORDS_PER_MINUTE = 230
+SEO_TITLE_LENGTH = HEADLINE_LENGTH
+META_DESCRIPTION_LENGTH = 300
 # How many of each tag's newest articles "Related stories" ranks (ArticleQuerySet.related_to).
 RELATED_PER_TAG = 50
+
+
+def person_name(user):
+    """Return what the site and the newsdesk call ``user``: the full name, else the username."""
+    return user.get_full_name().strip() or user.get_username()
 
 
 class Tag(models.Model):
@@ -213,6 +226,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         return (
             self.with_card_data()
+            .select_related("social_image")
             .with_tags()
             .annotate(correction_count=_count_per_article(Correction.objects.all()))
         )
@@ -313,6 +327,32 @@ class Article(models.Model):
         help_text="The article's home on the site. Left empty, it shows under the default section.",
     )
     tags = models.ManyToManyField(Tag, verbose_name="tags", blank=True, related_name="articles")
+    # What search engines and link previews get instead of the headline, standfirst and
+    # featured picture, when set (page_title, page_description, share_image).
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=SEO_TITLE_LENGTH,
+        blank=True,
+        help_text="Optional: the title search results, the browser tab and link previews "
+        f"show instead of the headline. At most {SEO_TITLE_LENGTH} characters; search "
+        "results show about 60.",
+    )
+    meta_description = models.CharField(
+        "meta description",
+        max_length=META_DESCRIPTION_LENGTH,
+        blank=True,
+        help_text="Optional: the summary search results and link previews show instead "
+        f"of the standfirst. Search results show about {SNIPPET_LENGTH} characters.",
+    )
+    social_image = models.ForeignKey(
+        Image,
+        verbose_name="social picture",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shared_in",
+        help_text="Optional: the picture link previews show instead of the featured picture.",
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="authors",
@@ -430,6 +470,35 @@ class Article(models.Model):
         )
 
     @property
+    def page_title(self):
+        """Return what search engines and link previews call the article."""
+        return self.seo_title or self.headline
+
+    @property
+    def page_description(self):
+        """Return the article's summary for search results and link previews ("" if none)."""
+        return self.meta_description or self.standfirst
+
+    @property
+    def share_image(self):
+        """Return the picture link previews and structured data show, or None."""
+        # The id first: an article without a social picture asks nothing of the database.
+        # The same picture as the featured one is that instance, renditions and all.
+        if self.social_image_id and self.social_image_id != self.featured_image_id:
+            return self.social_image
+        return self.featured_image
+
+    @property
+    def word_count(self):
+        """Return the number of words in the body (as stored: from ``body_text``)."""
+        return len(self.body_text.split())
+
+    @property
+    def reading_minutes(self):
+        """Return the minutes an average reader takes over the body, rounded up."""
+        return -(-self.word_count // READING_WORDS_PER_MINUTE)
+
+    @property
     def is_public(self):
         return self.is_public_state(self.status, self.published_at)
 
@@ -465,7 +534,7 @@ class Article(models.Model):
         """Return the byline readers see: the override, or the authors' names."""
         if self.byline:
             return self.byline
-        names = [user.get_full_name() or user.get_username() for user in self.ordered_authors]
+        names = [person_name(user) for user in self.ordered_authors]
         if len(names) > 1:
             return f"{', '.join(names[:-1])} and {names[-1]}"
         return names[0] if names else ""
@@ -477,6 +546,8 @@ class Article(models.Model):
         library pictures in the body only when the body shows a picture at all.
         """
         pictures = [self.featured_image] if self.featured_image else []
+        if self.social_image_id and self.social_image_id != self.featured_image_id:
+            pictures.append(self.social_image)
         if "<img" in self.body:
             prefetch_related_objects([self], "body_images")
             pictures += self.body_images.all()
@@ -547,7 +618,7 @@ class ArticleAuthor(models.Model):
         indexes = [models.Index(fields=["author", "article"], name="articleauthor_author_idx")]
 
     def __str__(self):
-        return str(self.author)
+        return person_name(self.author)
 
 
 class AuthorProfile(models.Model):
@@ -570,7 +641,7 @@ class AuthorProfile(models.Model):
         verbose_name = "author profile"
 
     def __str__(self):
-        return str(self.user)
+        return person_name(self.user)
 
 
 class Correction(models.Model):

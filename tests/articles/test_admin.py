@@ -253,7 +253,7 @@ def test_view_on_site_points_at_the_permalink(admin_client):
     assert b"View on site" in html
 
 
-def test_editor_upload_creates_an_image(admin_client):
+def test_editor_upload_creates_an_image_without_inventing_alt_text(admin_client):
     response = admin_client.post(
         reverse("editor-image-upload"),
         {"upload": make_upload(name="river_bank.png", image_format="PNG")},
@@ -263,7 +263,18 @@ def test_editor_upload_creates_an_image(admin_client):
     image = Image.objects.get()
     url = editor_picture_url(image.file.name)
     assert payload == {"uploaded": 1, "fileName": image.file.name, "url": url}
-    assert image.alt_text == "river bank"
+    # The file's name is no description of the picture: the editor asks for one.
+    assert image.alt_text == ""
+    assert "river_bank.png" in image.description
+
+
+def test_editor_upload_named_inline_gets_no_alt_text(admin_client):
+    response = admin_client.post(
+        reverse("editor-image-upload") + "?responseType=json",
+        {"upload": make_upload(name="inline.jpg")},
+    )
+    assert response.status_code == 200
+    assert Image.objects.get().alt_text == ""
 
 
 def test_editor_upload_refuses_non_images(admin_client):
