@@ -10,7 +10,8 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import Article, ArticleAuthor, ArticleRevision, Image, Tag
 
@@ -29,6 +30,10 @@ FIELD_LABELS = {
     "updated_at": "Updated",
     "allow_comments": "Allow comments",
 }
+# Snapshot fields holding a time (ISO 8601), and how revision pages print times; the
+# templates (templates/admin/articles/article/revision*.html) use the same format.
+DATE_FIELDS = {"published_at", "updated_at"}
+REVISION_TIME_FORMAT = "j F Y, H:i"
 _BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|li|blockquote|pre|figure|table|tr|ul|ol)>|<br\s*/?>)")
 
 
@@ -95,7 +100,19 @@ def _lines(name, value):
         return [Article.Status(value).label if value in Article.Status.values else value]
     if name == "allow_comments":
         return ["Yes" if value else "No"]
+    if name in DATE_FIELDS:
+        return [_readable_time(value)]
     return str(value).splitlines()
+
+
+def _readable_time(value):
+    """Return a snapshot's ISO time as the revision pages print times: "1 December 2026, 10:16"."""
+    moment = parse_datetime(value)
+    if moment is None:
+        return value
+    # 24-hour time, as the public site prints it: Django's default format ends in
+    # "a.m.", which doubled the dot of a sentence ending after it ("10:16 a.m..").
+    return dateformat.format(timezone.localtime(moment), REVISION_TIME_FORMAT)
 
 
 def changed_labels(old, new):
