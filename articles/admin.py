@@ -19,6 +19,8 @@ from .forms import (
     ArticleAdminForm,
     ArticleAuthorForm,
     AuthorChoiceField,
+    BylineFormSet,
+    CorrectionForm,
     FrontPagePinForm,
     ImageForm,
 )
@@ -346,6 +348,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
     model = ArticleAuthor
     form = ArticleAuthorForm
+    formset = BylineFormSet
     fields = ["author", "position"]
     extra = 1
     verbose_name = "author"
@@ -389,6 +392,7 @@ class CorrectionInline(admin.StackedInline):
     """Corrections and clarifications: for editors, on published articles."""
 
     model = Correction
+    form = CorrectionForm
     fields = ["kind", "text", "created"]
     extra = 0
 
@@ -474,7 +478,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # The writing aids: full-width headline and standfirst, live counts, the slug's
         # address as it is typed. The form works without them.
         css = {"all": ["css/admin-writing.css"]}
-        js = ["js/admin-counters.js"]
+        js = ["js/admin-counters.js", "js/admin-labels.js"]
 
     # --- Who may do what -------------------------------------------------------------
 
@@ -536,11 +540,16 @@ class ArticleAdmin(admin.ModelAdmin):
         if problems:
             self.message_user(
                 request,
+                # One line a problem: a nested list would take the admin's message
+                # styling (every <li> in the message list gets an icon and a colour).
                 format_html(
-                    "Saved, but the body has {} that readers using a screen reader will "
-                    "meet:<ul>{}</ul>",
+                    "Saved, but the body has {} that readers using a screen reader will meet:{}",
                     "a problem" if len(problems) == 1 else f"{len(problems)} problems",
-                    format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+                    format_html_join(
+                        "",
+                        "<br>{}. {}",
+                        ((number, problem) for number, problem in enumerate(problems, 1)),
+                    ),
                 ),
                 messages.WARNING,
             )

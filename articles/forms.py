@@ -3,17 +3,28 @@ from collections import Counter
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.html import format_html
 
 from .editor import body_widget
 from .images import read_embedded_credit
-from .models import Article, ArticleAuthor, FrontPagePin, Image
+from .models import Article, ArticleAuthor, Correction, FrontPagePin, Image
 from .models.article import HEADLINE_LENGTH, SNIPPET_LENGTH, person_name
 
 # The slug a new article's address shows until the headline gives it one.
 SLUG_PLACEHOLDER = "your-headline"
+
+
+def name_split_datetime(field, what):
+    """Name the date and time boxes of the admin's split date/time ``field``.
+
+    The admin prints "Date:" and "Time:" beside them as plain text, not labels: screen
+    readers (and axe) find two unnamed boxes.
+    """
+    widgets = getattr(field.widget, "widgets", ())
+    for widget, part in zip(widgets, ("date", "time"), strict=False):
+        widget.attrs["aria-label"] = f"{what}: {part}"
 
 
 def slug_address_help(root, article, slug):
@@ -99,6 +110,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            name_split_datetime(self.fields["published_at"], "Publication date")
         if "slug" in self.fields:
             slug = self.data.get(self.add_prefix("slug")) if self.is_bound else None
             self.fields["slug"].help_text = slug_address_help(
@@ -221,6 +234,15 @@ class ArticleAuthorForm(forms.ModelForm):
         model = ArticleAuthor
         fields = ["author", "position"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table row's boxes have only the column headings above them: name each.
+        for name, label in (("author", "Author"), ("position", "Position in the byline")):
+            if name in self.fields:
+                widget = self.fields[name].widget
+                # The admin wraps the select (add/change links); name the select itself.
+                getattr(widget, "widget", widget).attrs["aria-label"] = label
+
     def validate_unique(self):
         # Inline forms skip model constraints that include the article, so an author
         # already on the article would reach the database as an IntegrityError; check
@@ -230,6 +252,28 @@ class ArticleAuthorForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=self._get_validation_exclusions())
         except ValidationError:
             self.add_error("author", "This author is already in the byline.")
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """The byline's rows; each row's "delete" box is named, as the table shows none."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove from the byline"
+
+
+class CorrectionForm(forms.ModelForm):
+    """A correction or clarification on a published article."""
+
+    class Meta:
+        model = Correction
+        fields = ["kind", "text", "created"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "created" in self.fields:
+            name_split_datetime(self.fields["created"], "Time of the correction")
 
 
 class FrontPagePinForm(forms.ModelForm):
