@@ -22,6 +22,9 @@ FIELD_LABELS = {
     "standfirst": "Standfirst",
     "body": "Body",
     "featured_image": "Featured picture",
+    "seo_title": "SEO title",
+    "meta_description": "Meta description",
+    "social_image": "Social picture",
     "authors": "Authors",
     "byline": "Byline",
     "tags": "Tags",
@@ -37,22 +40,28 @@ REVISION_TIME_FORMAT = "j F Y, H:i"
 _BLOCK_END = re.compile(r"(</(?:p|h2|h3|h4|li|blockquote|pre|figure|table|tr|ul|ol)>|<br\s*/?>)")
 
 
+def _picture(image):
+    if image is None:
+        return None
+    return {
+        "id": image.pk,
+        "alt_text": image.alt_text,
+        "caption": image.caption,
+        "credit": image.credit,
+    }
+
+
 def snapshot(article):
     """Return every field of ``article``, its picture, tags and authors, as plain JSON."""
-    image = article.featured_image
     return {
         "headline": article.headline,
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
-        "featured_image": None
-        if image is None
-        else {
-            "id": image.pk,
-            "alt_text": image.alt_text,
-            "caption": image.caption,
-            "credit": image.credit,
-        },
+        "featured_image": _picture(article.featured_image),
+        "seo_title": article.seo_title,
+        "meta_description": article.meta_description,
+        "social_image": _picture(article.social_image),
         "tags": [{"id": tag.pk, "name": tag.name} for tag in article.tags.order_by("name")],
         "authors": [
             {
@@ -86,7 +95,7 @@ def _lines(name, value):
         return []
     if name == "body":
         return [line for line in _BLOCK_END.sub(r"\1\n", value).splitlines() if line.strip()]
-    if name == "featured_image":
+    if name in ("featured_image", "social_image"):
         return [
             f"Picture #{value['id']}: {value['alt_text']}",
             f"Caption: {value['caption']}",
@@ -171,6 +180,13 @@ def restore_as_draft(article, revision, user):
     article.body = data["body"]
     article.byline = data["byline"]
     article.allow_comments = data["allow_comments"]
+    # Revisions kept before the search and sharing fields existed have none.
+    article.seo_title = data.get("seo_title", "")
+    article.meta_description = data.get("meta_description", "")
+    social = data.get("social_image")
+    article.social_image = Image.objects.filter(pk=social["id"]).first() if social else None
+    if social and article.social_image is None:
+        missing.append(f"social picture “{social['alt_text']}”")
     article.status = Article.Status.DRAFT
     image = data["featured_image"]
     article.featured_image = None

@@ -215,3 +215,40 @@ def test_revision_pages_print_times_without_a_doubled_dot(admin_client, admin_us
     assert "Compared with the revision of 2 March 2026, 10:16." in page
     # The publication date in the diff reads as a date, not ISO 8601.
     assert "2 March 2026, 09:05" in page
+
+
+def test_revisions_keep_and_restore_the_search_and_sharing_fields(admin_user):
+    from tests.factories import make_image
+
+    social = make_image(alt_text="The quay at night")
+    article = make_article(
+        status="draft", seo_title="Old title", meta_description="Old summary", social_image=social
+    )
+    first = revisions.record(article, admin_user)
+    article.seo_title, article.meta_description, article.social_image = "New title", "", None
+    article.save()
+    second = revisions.record(article, admin_user)
+    assert revisions.changed_labels(first.data, second.data) == [
+        "SEO title",
+        "Meta description",
+        "Social picture",
+    ]
+    changes = dict(revisions.diff(first.data, second.data))
+    assert ("removed", f"Picture #{social.pk}: The quay at night") in changes["Social picture"]
+    assert revisions.restore_as_draft(article, first, admin_user) == []
+    article.refresh_from_db()
+    assert (article.seo_title, article.meta_description, article.social_image) == (
+        "Old title",
+        "Old summary",
+        social,
+    )
+
+
+def test_revisions_from_before_the_seo_fields_restore_as_empty(admin_user):
+    article = make_article(status="draft", seo_title="Set later")
+    old = revisions.record(article, admin_user)
+    for name in ("seo_title", "meta_description", "social_image"):
+        del old.data[name]
+    assert revisions.restore_as_draft(article, old, admin_user) == []
+    article.refresh_from_db()
+    assert article.seo_title == ""
