@@ -135,7 +135,7 @@ class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "thumbnail",
-        "alt_text",
+        "alt_or_missing",
         "caption",
         "credit",
         "dimensions",
@@ -143,7 +143,7 @@ class ImageAdmin(admin.ModelAdmin):
         "usage",
         "created",
     ]
-    list_display_links = ["thumbnail", "alt_text"]
+    list_display_links = ["thumbnail", "alt_or_missing"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["preview", "dimensions", "size_on_disk", "usage", "uploaded_by", "created"]
     date_hierarchy = "created"
@@ -239,6 +239,12 @@ class ImageAdmin(admin.ModelAdmin):
             # Renditions are prefetched (get_queryset): this costs no query.
             return "Waiting for the task worker to make the copies readers get…"
         return ""
+
+    @admin.display(description="alt text", ordering="alt_text")
+    def alt_or_missing(self, image):
+        # Pictures uploaded from the editor start without one (admin_views.py); the list
+        # says so rather than showing an empty link.
+        return image.alt_text or "(no alt text yet)"
 
     @admin.display(description="size")
     def dimensions(self, image):

@@ -252,3 +252,12 @@ def test_revisions_from_before_the_seo_fields_restore_as_empty(admin_user):
     assert revisions.restore_as_draft(article, old, admin_user) == []
     article.refresh_from_db()
     assert article.seo_title == ""
+
+
+def test_picture_list_says_when_a_picture_has_no_alt_text(admin_client):
+    from tests.factories import make_image
+
+    image = make_image(alt_text="")
+    html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    change = reverse("admin:articles_image_change", args=[image.pk])
+    assert re.search(rf'<a href="{change}">\(no alt text yet\)</a>', html)
