@@ -196,3 +196,14 @@ def test_admin_refuses_seo_fields_over_their_length(admin_client, field, length,
     errors = response.context["adminform"].form.errors
     assert f"at most {limit} characters" in errors[field][0]
     assert not Article.objects.exists()
+
+
+def test_hostile_seo_fields_cannot_leave_their_elements(client):
+    hostile = '</title><script>alert(1)</script>"'
+    article = make_article(seo_title=hostile, meta_description=hostile)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;/title&gt;&lt;script&gt;" in html
+    page = Page(client, article.get_absolute_url())
+    assert page.news["headline"] == hostile and page.news["description"] == hostile
+    assert page.meta["og:title"] == [hostile]
