@@ -207,3 +207,14 @@ def test_hostile_seo_fields_cannot_leave_their_elements(client):
     page = Page(client, article.get_absolute_url())
     assert page.news["headline"] == hostile and page.news["description"] == hostile
     assert page.meta["og:title"] == [hostile]
+
+
+def test_a_social_picture_in_use_cannot_be_deleted(admin_client):
+    social = make_image()
+    article = make_article(headline="Harbour budget agreed", social_image=social)
+    delete = reverse("admin:articles_image_delete", args=[social.pk])
+    html = admin_client.get(delete).content.decode()
+    assert "protected related objects" in html and "Harbour budget agreed" in html
+    admin_client.post(delete, {"post": "yes"})
+    article.refresh_from_db()
+    assert article.social_image == social
