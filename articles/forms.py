@@ -89,8 +89,15 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             # Full width (static/css/admin-writing.css), with a live count of the limit
             # the help text names (static/js/admin-counters.js).
-            "headline": forms.TextInput(
-                attrs={"class": "writing-wide", "data-count-limit": HEADLINE_LENGTH}
+            # Two wrapping lines, so a long headline is seen whole, never scrolled out of
+            # its box; it stays one line of text (clean_headline, data-single-line).
+            "headline": forms.Textarea(
+                attrs={
+                    "class": "writing-wide",
+                    "rows": 2,
+                    "data-count-limit": HEADLINE_LENGTH,
+                    "data-single-line": "",
+                }
             ),
             "standfirst": forms.Textarea(
                 attrs={"class": "writing-wide", "rows": 3, "data-count-limit": SNIPPET_LENGTH}
@@ -124,6 +131,10 @@ class ArticleAdminForm(forms.ModelForm):
                 if value != Article.Status.PUBLISHED
             ]
             self.fields["status"].help_text = "Set “In review” when the article is ready."
+
+    def clean_headline(self):
+        # The box wraps; the headline is one line (a pasted line break becomes a space).
+        return " ".join(self.cleaned_data["headline"].split())
 
     def clean_status(self):
         # The choices above already leave "published" out for reporters; this refuses

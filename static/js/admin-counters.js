@@ -84,7 +84,15 @@
     });
   }
 
+  function keepOnOneLine(field) {
+    // A headline's box wraps, but Enter must not put a line break in the headline.
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();
+    });
+  }
+
   function start() {
+    document.querySelectorAll("[data-single-line]").forEach(keepOnOneLine);
     document.querySelectorAll("[data-count-limit]").forEach(addCounter);
     followSlug();
     followBody();

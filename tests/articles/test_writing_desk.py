@@ -29,8 +29,9 @@ def _slug_address(html):
 
 def test_headline_and_standfirst_show_their_limits_without_javascript(admin_client):
     html = admin_client.get(reverse("admin:articles_article_add")).content.decode()
-    headline = re.search(r'<input[^>]*name="headline"[^>]*>', html).group(0)
+    headline = re.search(r'<textarea[^>]*name="headline"[^>]*>', html).group(0)
     assert 'class="writing-wide"' in headline and 'data-count-limit="110"' in headline
+    assert 'rows="2"' in headline and 'maxlength="255"' in headline
     assert "Google News shows at most 110 characters of a headline" in html
     standfirst = re.search(r'<textarea[^>]*name="standfirst"[^>]*>', html).group(0)
     assert 'rows="3"' in standfirst and 'data-count-limit="160"' in standfirst
@@ -261,3 +262,19 @@ def test_picture_list_says_when_a_picture_has_no_alt_text(admin_client):
     html = admin_client.get(reverse("admin:articles_image_changelist")).content.decode()
     change = reverse("admin:articles_image_change", args=[image.pk])
     assert re.search(rf'<a href="{change}">\(no alt text yet\)</a>', html)
+
+
+def test_a_headline_stays_one_line(admin_client):
+    data = {
+        "headline": "Ferry returns\r\n  to the   harbour ",
+        "slug": "ferry-returns",
+        "body": "",
+        "status": "draft",
+        "allow_comments": "on",
+        **inline_management_data(),
+    }
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    from articles.models import Article
+
+    assert Article.objects.get(slug="ferry-returns").headline == "Ferry returns to the harbour"

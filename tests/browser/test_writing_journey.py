@@ -31,9 +31,9 @@ def editor(roles):
     return user
 
 
-def save_screenshot(page, name):
+def save_screenshot(page, name, full_page=True):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"writing-{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"writing-{name}.png"), full_page=full_page)
 
 
 def test_writing_aids_count_and_warn(live_server, page, editor, admin_login, axe, tmp_path):
@@ -55,6 +55,7 @@ def test_writing_aids_count_and_warn(live_server, page, editor, admin_login, axe
     # Said once, politely, when the headline crosses its limit; not at every key.
     announcer = page.locator(".field-headline [aria-live=polite]")
     expect(announcer).to_have_text("Headline is over its 110 characters.")
+    save_screenshot(page, "headline-over-limit", full_page=False)
 
     # The slug is filled in from the headline, and its address follows it.
     page.keyboard.press("Tab")
@@ -64,6 +65,9 @@ def test_writing_aids_count_and_warn(live_server, page, editor, admin_login, axe
     expect(address).to_have_text(
         live_server.url + _today_path() + "ferry-returns/", use_inner_text=True
     )
+    headline.press("End")
+    headline.press("Enter")  # one line: Enter adds no line break
+    expect(headline).to_have_value(LONG_HEADLINE)
     headline.fill("Harbour ferry returns after a winter of repairs")
     expect(count).to_have_text("47 of 110 characters")
     expect(announcer).to_have_text("Headline is within its 110 characters.")
