@@ -174,8 +174,9 @@ def test_article_change_page_query_count_does_not_grow_with_authors(
         assert admin_client.get(url).status_code == 200
 
 
-# The article change page (a published article with one author, as an editor sees it).
-CHANGE_PAGE_QUERIES = 13
+# The article change page (a published article with one author, as an editor sees it),
+# measured on main without the writing aids (since the desk's comments panel: 17).
+CHANGE_PAGE_QUERIES = 17
 
 
 def test_author_profiles_and_pins_list_people_by_name(admin_client):
