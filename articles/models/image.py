@@ -38,6 +38,41 @@ class UprightImageField(models.ImageField):
     attr_class = UprightImageFieldFile
 
 
+# The picture chooser searches the pictures numbered within this many of the newest: a
+# range of the primary key the database reads through its index, so a search costs the
+# same in a library of any size. Older pictures are reached by paging without a search.
+CHOOSER_SEARCH_WINDOW = 5000
+# Words of a chooser search that are used; the rest are ignored.
+CHOOSER_SEARCH_WORDS = 5
+
+
+class ImageQuerySet(models.QuerySet):
+    def chooser_page(self, text="", before=None, size=24):
+        """Return up to ``size`` + 1 pictures for the chooser, newest first.
+
+        Keyset paging on the primary key (``before``: the last number of the previous
+        page), so a page never skips rows by OFFSET. With ``text``, only pictures whose
+        alt text, caption or credit contain every word, among the newest
+        ``CHOOSER_SEARCH_WINDOW`` numbers. The extra row says whether a next page exists.
+        """
+        pictures = self.order_by("-pk")
+        if before is not None:
+            pictures = pictures.filter(pk__lt=before)
+        words = text.split()[:CHOOSER_SEARCH_WORDS]
+        if words:
+            # A scalar subquery, evaluated once: the scan below stays a range of the
+            # primary key's index, never the whole table.
+            newest = Subquery(self.model.objects.order_by("-pk").values("pk")[:1])
+            pictures = pictures.filter(pk__gt=newest - CHOOSER_SEARCH_WINDOW)
+            for word in words:
+                pictures = pictures.filter(
+                    Q(alt_text__icontains=word)
+                    | Q(caption__icontains=word)
+                    | Q(credit__icontains=word)
+                )
+        return pictures.prefetch_related("renditions")[: size + 1]
+
+
 class Image(models.Model):
     # The original, kept private: readers only ever get renditions (articles/storage.py).
     file = UprightImageField(
@@ -98,6 +133,8 @@ class Image(models.Model):
         editable=False,
     )
     created = models.DateTimeField("created", auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
