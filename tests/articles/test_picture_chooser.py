@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 from articles import images
 from articles.models import Article, Image
 from articles.models import image as image_module
-from tests.factories import make_article, make_image, make_staff, make_upload
+from tests.factories import make_article, make_image, make_staff, make_upload, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_article_form_shows_the_chosen_pictures_thumbnail_alt_caption_and_credit
     article = make_article(featured_image=image)
     html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     html = html.decode()
-    assert 'data-picture-chooser' in html
+    assert "data-picture-chooser" in html
     assert image.renditions.get(crop="1:1", format="webp").url in html
     for text in ("Ferry at dawn", "The first crossing", "AP", "Choose another", "Clear"):
         assert text in html
@@ -146,7 +146,7 @@ def test_article_form_query_count_does_not_grow_with_the_library(
 def _form_data(form):
     """Return what a browser would post for ``form`` as it was shown."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
@@ -167,3 +167,207 @@ def _form_data(form):
             }
         )
     return data
+
+
+# The chooser: the library's grid, search and paging ----------------------------------------
+
+
+def test_chooser_lists_the_newest_pictures_with_thumbnails_and_numbers(admin_client):
+    older = make_image(alt_text="Old pier")
+    newer = make_image(alt_text="New pier", caption="Rebuilt", credit="PA")
+    html = admin_client.get(reverse(CHOOSE)).content.decode()
+    assert _chosen_numbers(html) == [newer.pk, older.pk]
+    assert newer.renditions.get(crop="1:1", format="webp").url in html
+    assert f"number <strong>{newer.pk}</strong>" in html
+    assert 'data-alt="New pier" data-caption="Rebuilt" data-credit="PA"' in html
+    assert "data-picture-library" in html
+
+
+def test_chooser_searches_alt_text_caption_and_credit_for_every_word(admin_client):
+    by_alt = make_image(alt_text="Harbour lights at night", caption="", credit="")
+    by_caption = make_image(alt_text="Boats", caption="The harbour wall", credit="")
+    by_credit = make_image(alt_text="Crowd", caption="", credit="Harbour Press")
+    make_image(alt_text="Market stalls", caption="Saturday", credit="AP")
+    url = reverse(CHOOSE)
+    html = admin_client.get(url, {"q": "HARBOUR"}).content.decode()
+    assert _chosen_numbers(html) == [by_credit.pk, by_caption.pk, by_alt.pk]
+    html = admin_client.get(url, {"q": "harbour  wall"}).content.decode()
+    assert _chosen_numbers(html) == [by_caption.pk]
+    html = admin_client.get(url, {"q": "nothing-like-it"}).content.decode()
+    assert _chosen_numbers(html) == [] and "No pictures match" in html
+
+
+def test_chooser_search_reads_only_the_newest_pictures_numbers(admin_client, monkeypatch):
+    old = make_image(alt_text="Lighthouse")
+    for _ in range(3):
+        make_image(alt_text="Filler")
+    monkeypatch.setattr(image_module, "CHOOSER_SEARCH_WINDOW", 3)
+    assert (
+        _chosen_numbers(admin_client.get(reverse(CHOOSE), {"q": "lighthouse"}).content.decode())
+        == []
+    )
+    monkeypatch.setattr(image_module, "CHOOSER_SEARCH_WINDOW", 4)
+    html = admin_client.get(reverse(CHOOSE), {"q": "lighthouse"}).content.decode()
+    assert _chosen_numbers(html) == [old.pk]
+
+
+def test_chooser_pages_by_number_without_offset(admin_client, settings, monkeypatch):
+    from articles import admin as articles_admin
+
+    monkeypatch.setattr(articles_admin, "CHOOSER_PAGE_SIZE", 2)
+    pictures = [make_image(alt_text=f"Quay {n}") for n in range(5)]
+    newest_first = [image.pk for image in reversed(pictures)]
+    url = reverse(CHOOSE)
+    first = admin_client.get(url, {"q": "quay"})
+    assert _chosen_numbers(first.content.decode()) == newest_first[:2]
+    assert first.context["next_before"] == newest_first[1]
+    second = admin_client.get(url, {"q": "quay", "before": newest_first[1]})
+    assert _chosen_numbers(second.content.decode()) == newest_first[2:4]
+    last = admin_client.get(url, {"q": "quay", "before": newest_first[3]})
+    assert _chosen_numbers(last.content.decode()) == newest_first[4:]
+    assert last.context["next_before"] is None
+    assert "Older pictures" not in last.content.decode()
+
+
+@pytest.mark.parametrize("before", ["x", "-3", "0", "9" * 40])
+def test_chooser_ignores_a_page_key_that_is_not_a_number(admin_client, before):
+    image = make_image()
+    response = admin_client.get(reverse(CHOOSE), {"before": before, "q": "x" * 500})
+    # The first page of the whole library, as if nothing had been asked.
+    assert response.status_code == 200
+    assert _chosen_numbers(response.content.decode()) == [image.pk]
+
+
+@pytest.mark.parametrize("library_size", [3, 40])
+@pytest.mark.parametrize("query", ["", "picture"])
+def test_chooser_query_count_is_fixed(admin_client, django_assert_num_queries, library_size, query):
+    for _ in range(library_size):
+        make_image()
+    url = reverse(CHOOSE)
+    admin_client.get(url, {"q": query})
+    # session, user, one page of pictures, their renditions
+    with django_assert_num_queries(4) as captured:
+        response = admin_client.get(url, {"q": query})
+    assert len(_chosen_numbers(response.content.decode())) == min(library_size, 24)
+    sql = " ".join(q["sql"] for q in captured.captured_queries).upper()
+    assert "OFFSET" not in sql and "COUNT(" not in sql
+
+
+def test_chooser_search_is_a_range_of_the_primary_key_index(admin_client):
+    """The planner reads the picture table through its primary key, never all of it."""
+    from django.db import connection
+
+    for _ in range(3):
+        make_image(alt_text="Pier")
+    queryset = Image.objects.chooser_page("pier", before=10**9, size=24)
+    plan = queryset.explain()
+    if connection.vendor == "postgresql":
+        assert "articles_image_pkey" in plan
+    else:
+        assert "USING INTEGER PRIMARY KEY" in plan
+    assert "LIKE" in str(queryset.query).upper()
+
+
+# The chooser: uploads ------------------------------------------------------------------------
+
+
+def test_upload_from_the_chooser_adds_a_picture_and_offers_it(
+    admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    upload = make_upload("quay.png", image_format="PNG", content_type="image/png")
+    data = {"file": upload, "alt_text": "The new quay", "caption": "Opened today", "credit": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse(CHOOSE), data)
+    image = Image.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse(CHOOSE)}?uploaded={image.pk}"
+    assert (image.alt_text, image.caption, image.uploaded_by) == (
+        "The new quay",
+        "Opened today",
+        admin_user,
+    )
+    assert (image.focal_x, image.focal_y) == (0.5, 0.5)
+    html = admin_client.get(response["Location"]).content.decode()
+    assert f"as picture number {image.pk}" in html
+    assert f'data-choose-picture="{image.pk}"' in html and "data-picture-uploaded" in html
+
+
+def _bomb():
+    buffer = __import__("io").BytesIO()
+    PILImage.new("1", (7000, 7000)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+REFUSED = {
+    "not a picture": (lambda: b"%PDF-1.4 not a picture", "Upload a valid image"),
+    "a damaged picture": (
+        lambda: make_upload(image_format="PNG").read()[:60],
+        "Upload a valid image",
+    ),
+    "a decompression bomb": (_bomb, "megapixels"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_chooser_refuses_bad_uploads_with_the_image_admins_messages(admin_client, case):
+    content, message = REFUSED[case]
+    data = {"file": make_upload("x.png", content=content()), "alt_text": "Kept"}
+    response = admin_client.post(reverse(CHOOSE), data)
+    assert response.status_code == 200
+    form = response.context["upload_form"]
+    assert list(form.errors) == ["file"] and message in str(form.errors["file"])
+    assert 'value="Kept"' in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_chooser_refuses_a_file_over_the_size_limit(admin_client, settings):
+    settings.IMAGE_MAX_UPLOAD_MB = 0
+    data = {"file": make_upload("big.jpg"), "alt_text": "Big"}
+    response = admin_client.post(reverse(CHOOSE), data)
+    assert "pictures may be at most 0 MB" in str(response.context["upload_form"].errors)
+    assert not Image.objects.exists()
+
+
+def test_chooser_upload_needs_alt_text(admin_client):
+    response = admin_client.post(reverse(CHOOSE), {"file": make_upload(), "alt_text": " "})
+    assert list(response.context["upload_form"].errors) == ["alt_text"]
+    assert not Image.objects.exists()
+
+
+def test_chooser_escapes_what_editors_typed(admin_client):
+    make_image(alt_text='"><script>alert(1)</script>', caption="<b>x</b>")
+    html = admin_client.get(reverse(CHOOSE)).content.decode()
+    assert "<script>alert(1)" not in html and "<b>x</b>" not in html
+    assert "&lt;script&gt;" in html
+
+
+# Who may use it --------------------------------------------------------------------------
+
+
+def test_reporter_can_choose_and_upload(client):
+    client.force_login(make_staff("Reporters"))
+    make_image()
+    assert client.get(reverse(CHOOSE)).status_code == 200
+    data = {"file": make_upload(), "alt_text": "From a reporter"}
+    assert client.post(reverse(CHOOSE), data).status_code == 302
+    assert Image.objects.filter(alt_text="From a reporter").exists()
+    # The article form shows them the chooser too.
+    html = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "data-picture-chooser" in html
+
+
+def test_staff_without_image_permissions_get_no_chooser(client):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(make_user(is_staff=True))
+    assert client.get(reverse(CHOOSE)).status_code == 403
+    assert client.post(reverse(CHOOSE), {"file": make_upload(), "alt_text": "x"}).status_code == 403
+    # Viewing without adding: the grid, but no upload form, and a POST is refused.
+    viewer = make_user(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_image"))
+    client.force_login(viewer)
+    response = client.get(reverse(CHOOSE))
+    assert response.status_code == 200 and response.context["upload_form"] is None
+    assert "Upload a new picture" not in response.content.decode()
+    assert client.post(reverse(CHOOSE), {"file": make_upload(), "alt_text": "x"}).status_code == 403
+    assert not Image.objects.exists()
