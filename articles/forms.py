@@ -119,6 +119,9 @@ class PictureUploadForm(ImageForm):
     The focal point stays in the middle; it is set on the picture's own page.
     """
 
+    # The admin's stylesheet sets required fields' labels in bold.
+    required_css_class = "required"
+
     class Meta(ImageForm.Meta):
         fields = ["file", "alt_text", "caption", "credit"]
 
