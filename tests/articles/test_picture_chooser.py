@@ -126,6 +126,8 @@ def test_a_wrong_picture_number_is_an_error_next_to_the_field(admin_client, numb
 # inline and the byline), tags, corrections, sections, the author list's users (twice),
 # and the chooser's two: the chosen picture and its renditions.
 ARTICLE_FORM_QUERIES = 12
+# The picture page: session, user, the picture with its usage count, its renditions.
+IMAGE_PAGE_QUERIES = 4
 
 
 @pytest.mark.parametrize("library_size", [2, 20])
@@ -371,3 +373,68 @@ def test_staff_without_image_permissions_get_no_chooser(client):
     assert "Upload a new picture" not in response.content.decode()
     assert client.post(reverse(CHOOSE), {"file": make_upload(), "alt_text": "x"}).status_code == 403
     assert not Image.objects.exists()
+
+
+def test_chooser_never_makes_copies_in_the_request(admin_client):
+    waiting = make_image(renditions=False, alt_text="Just uploaded")
+    html = admin_client.get(reverse(CHOOSE)).content.decode()
+    assert f'data-choose-picture="{waiting.pk}"' in html
+    assert "Copies being made" in html
+    assert not waiting.renditions.exists()
+
+
+# The focal point on the picture's page ------------------------------------------------------
+
+
+def test_image_page_gives_the_focal_point_script_the_originals_size(admin_client):
+    image = make_image(file=make_upload(size=(300, 200)))
+    html = admin_client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    html = html.decode()
+    assert 'data-focal-point data-width="300" data-height="200"' in html
+    assert "js/admin-focal-point.js" in html
+    # The number boxes stay: they are the way without the script.
+    assert 'name="focal_x"' in html and 'name="focal_y"' in html
+
+
+def test_a_reporter_sees_the_picture_but_no_focal_point_boxes(client):
+    client.force_login(make_staff("Reporters"))
+    image = make_image()
+    response = client.get(reverse("admin:articles_image_change", args=[image.pk]))
+    assert response.status_code == 200
+    assert 'name="focal_x"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("library_size", [2, 20])
+def test_image_page_query_count_is_fixed(admin_client, django_assert_num_queries, library_size):
+    for _ in range(library_size):
+        make_article(featured_image=make_image())
+    image = make_image()
+    url = reverse("admin:articles_image_change", args=[image.pk])
+    admin_client.get(url)
+    with django_assert_num_queries(IMAGE_PAGE_QUERIES):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_saving_a_new_focal_point_stores_it_and_remakes_the_crops(
+    admin_client, django_capture_on_commit_callbacks
+):
+    image = make_image(file=make_upload(size=(400, 200)))
+    assert image.renditions.filter(crop="1:1").exists()
+    url = reverse("admin:articles_image_change", args=[image.pk])
+    data = {"alt_text": image.alt_text, "caption": "", "credit": "", "focal_x": "0.125"}
+    data["focal_y"] = "0.9"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, data).status_code == 302
+    image.refresh_from_db()
+    assert (image.focal_x, image.focal_y) == (0.125, 0.9)
+    assert not image.renditions.filter(crop="1:1").exists()
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "left"])
+def test_a_focal_point_outside_the_picture_is_an_error(admin_client, value):
+    image = make_image()
+    url = reverse("admin:articles_image_change", args=[image.pk])
+    data = {"alt_text": image.alt_text, "focal_x": value, "focal_y": "0.5"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "focal_x" in response.context["adminform"].form.errors
