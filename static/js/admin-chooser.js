@@ -18,6 +18,13 @@
 
     widget.querySelector("[data-picture-number]").hidden = true;
     widget.querySelector("[data-picture-actions]").hidden = false;
+    // The field's label named the number box, now hidden: let it name the buttons' group.
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    if (label) {
+      label.id = label.id || input.id + "-label";
+      widget.setAttribute("role", "group");
+      widget.setAttribute("aria-labelledby", label.id);
+    }
 
     function makeDialog() {
       dialog = document.createElement("dialog");

@@ -84,6 +84,7 @@ def test_choose_a_featured_picture_by_searching_and_upload_one(
     expect(field.get_by_text("No picture chosen.")).to_be_visible()
     # With JavaScript the number box gives way to the buttons.
     expect(page.locator("#id_featured_image")).to_be_hidden()
+    expect(page.get_by_role("group", name="Featured image")).to_contain_text("No picture")
     field.get_by_role("button", name="Choose a picture").click()
     dialog = page.get_by_role("dialog", name="Choose a picture")
     expect(dialog).to_be_visible()
