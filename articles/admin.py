@@ -176,7 +176,8 @@ class ImageAdmin(admin.ModelAdmin):
         picture shows its number, for the chooser's field without JavaScript), whose
         ``[data-picture-library]`` part admin-chooser.js shows in a dialog on the form.
         Context: ``pictures`` (pairs of picture and thumbnail), ``search_form``,
-        ``next_before`` (the next page's key), ``upload_form`` (None without the add
+        ``next_before`` (the next page's key), ``searched`` (the lowest and highest
+        picture numbers a search looked through), ``upload_form`` (None without the add
         permission) and ``uploaded`` (the picture just added, to choose it at once).
         """
         if not self.has_view_permission(request):
@@ -195,23 +196,22 @@ class ImageAdmin(admin.ModelAdmin):
                 return redirect(f"{choose_url}?uploaded={image.pk}")
         search_form = PictureSearchForm(request.GET)
         search = search_form.cleaned_data if search_form.is_valid() else {}
-        found = list(
-            Image.objects.chooser_page(
-                search.get("q", ""), search.get("before"), size=CHOOSER_PAGE_SIZE
-            )
+        page = Image.objects.chooser_page(
+            search.get("q", ""), search.get("before"), size=CHOOSER_PAGE_SIZE
         )
-        shown = found[:CHOOSER_PAGE_SIZE]
         uploaded = None
         if request.GET.get("uploaded", "").isdigit():
-            uploaded = next((p for p in shown if p.pk == int(request.GET["uploaded"])), None)
+            uploaded_pk = int(request.GET["uploaded"])
+            uploaded = next((p for p in page.pictures if p.pk == uploaded_pk), None)
         context = {
             **self.admin_site.each_context(request),
             "title": "Choose a picture",
             "opts": self.opts,
-            "pictures": [(image, picture_thumbnail(image)) for image in shown],
+            "pictures": [(image, picture_thumbnail(image)) for image in page.pictures],
             "search_form": search_form,
             "query": search.get("q", ""),
-            "next_before": shown[-1].pk if len(found) > CHOOSER_PAGE_SIZE else None,
+            "next_before": page.next_before,
+            "searched": page.searched,
             "is_first_page": not search.get("before"),
             "upload_form": upload_form,
             "uploaded": uploaded,
