@@ -63,8 +63,12 @@ def editor(roles):
 
 
 def test_choose_a_featured_picture_by_searching_and_upload_one(
-    live_server, browser, editor, admin_login, tmp_path
+    live_server, browser, editor, admin_login, tmp_path, monkeypatch
 ):
+    from articles import admin as articles_admin
+
+    # Small pages, so the dialog has a next one (the live server runs in this process).
+    monkeypatch.setattr(articles_admin, "CHOOSER_PAGE_SIZE", 4)
     for number in range(6):
         make_image(alt_text=f"Market stalls {number}", caption="Saturday", credit="AP")
     harbour = make_image(
@@ -88,7 +92,10 @@ def test_choose_a_featured_picture_by_searching_and_upload_one(
     field.get_by_role("button", name="Choose a picture").click()
     dialog = page.get_by_role("dialog", name="Choose a picture")
     expect(dialog).to_be_visible()
-    expect(dialog.locator(".picture-card")).to_have_count(7)
+    expect(dialog.locator(".picture-card")).to_have_count(4)
+    dialog.get_by_role("link", name="Older pictures").click()
+    expect(dialog.locator(".picture-card")).to_have_count(3)
+    expect(dialog.get_by_role("link", name="Newest")).to_be_visible()
     dialog.get_by_label("Search pictures").fill("harbour")
     dialog.get_by_label("Search pictures").press("Enter")
     expect(dialog.locator(".picture-card")).to_have_count(1)
