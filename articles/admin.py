@@ -23,6 +23,8 @@ from .forms import (
     CorrectionForm,
     FrontPagePinForm,
     ImageForm,
+    PictureSearchForm,
+    PictureUploadForm,
 )
 from .models import (
     Article,
@@ -41,6 +43,10 @@ from .pagination import CappedCountPaginator
 from .roles import can_publish
 from .storage import originals_storage
 from .templatetags.articles_tags import picture
+from .widgets import PictureChooserAdminMixin, picture_thumbnail
+
+# Pictures on one page of the picture chooser: four rows of six at 1280 pixels.
+CHOOSER_PAGE_SIZE = 24
 
 
 @admin.register(Redirect)
@@ -165,6 +171,64 @@ class ImageAdmin(admin.ModelAdmin):
             .prefetch_related("renditions")
         )
 
+    def get_urls(self):
+        return [
+            path(
+                "choose/",
+                self.admin_site.admin_view(self.chooser_view),
+                name="articles_image_choose",
+            ),
+        ] + super().get_urls()
+
+    def chooser_view(self, request):
+        """Search and page through the library, or upload a picture into it.
+
+        Template: ``admin/articles/image/chooser.html``, a normal admin page (every
+        picture shows its number, for the chooser's field without JavaScript), whose
+        ``[data-picture-library]`` part admin-chooser.js shows in a dialog on the form.
+        Context: ``pictures`` (pairs of picture and thumbnail), ``search_form``,
+        ``next_before`` (the next page's key), ``searched`` (the lowest and highest
+        picture numbers a search looked through), ``upload_form`` (None without the add
+        permission) and ``uploaded`` (the picture just added, to choose it at once).
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        can_upload = self.has_add_permission(request)
+        upload_form = PictureUploadForm() if can_upload else None
+        if request.method == "POST":
+            if not can_upload:
+                raise PermissionDenied
+            upload_form = PictureUploadForm(request.POST, request.FILES)
+            if upload_form.is_valid():
+                image = upload_form.save(commit=False)
+                self.save_model(request, image, upload_form, change=False)
+                self.log_addition(request, image, [{"added": {}}])
+                choose_url = reverse("admin:articles_image_choose")
+                return redirect(f"{choose_url}?uploaded={image.pk}")
+        search_form = PictureSearchForm(request.GET)
+        search = search_form.cleaned_data if search_form.is_valid() else {}
+        page = Image.objects.chooser_page(
+            search.get("q", ""), search.get("before"), size=CHOOSER_PAGE_SIZE
+        )
+        uploaded = None
+        if request.GET.get("uploaded", "").isdigit():
+            uploaded_pk = int(request.GET["uploaded"])
+            uploaded = next((p for p in page.pictures if p.pk == uploaded_pk), None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Choose a picture",
+            "opts": self.opts,
+            "pictures": [(image, picture_thumbnail(image)) for image in page.pictures],
+            "search_form": search_form,
+            "query": search.get("q", ""),
+            "next_before": page.next_before,
+            "searched": page.searched,
+            "is_first_page": not search.get("before"),
+            "upload_form": upload_form,
+            "uploaded": uploaded,
+        }
+        return TemplateResponse(request, "admin/articles/image/chooser.html", context)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
@@ -225,7 +289,18 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, image):
         if not image.pk or not image.file:
             return "—"
-        return self._status(image) or picture(image, sizes="480px")
+        status = self._status(image)
+        if status:
+            return status
+        # The original's size: admin-focal-point.js works out the crops from it with
+        # the rule images.crop_box uses, and shows them on this (full-shape) preview.
+        return format_html(
+            '<div class="focal-point-picture" data-focal-point data-width="{}" data-height="{}">'
+            "{}</div>",
+            image.width,
+            image.height,
+            picture(image, sizes="480px"),
+        )
 
     @staticmethod
     def _status(image):
@@ -417,7 +492,7 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
     """The newsdesk. Reporters write and submit; editors review, schedule and publish.
 
     Every rule is enforced here on the server (queryset, object permissions, form
@@ -449,7 +524,9 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["featured_image", "social_image", "tags"]
+    autocomplete_fields = ["tags"]
+    # Every ForeignKey to Image on the form: a thumbnail and the library's chooser.
+    picture_chooser_fields = ["featured_image", "social_image"]
     list_select_related = ["featured_image", "section"]
     readonly_fields = ["body_length", "updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]

@@ -238,6 +238,26 @@ class AuthorChoiceField(forms.ModelChoiceField):
         return person_name(user)
 
 
+class PictureUploadForm(ImageForm):
+    """Upload a picture from the picture chooser: the Image admin's checks, fewer fields.
+
+    The focal point stays in the middle; it is set on the picture's own page.
+    """
+
+    # The admin's stylesheet sets required fields' labels in bold.
+    required_css_class = "required"
+
+    class Meta(ImageForm.Meta):
+        fields = ["file", "alt_text", "caption", "credit"]
+
+
+class PictureSearchForm(forms.Form):
+    """The picture chooser's search box and its page (the last number of the page before)."""
+
+    q = forms.CharField(label="Search pictures", required=False, max_length=100)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class ArticleAuthorForm(forms.ModelForm):
     """One row of the byline: an author and their place in it."""
 

@@ -23,6 +23,7 @@ def directives(response):
         "/admin/",
         "/admin/articles/article/",
         "/admin/articles/image/add/",
+        "/admin/articles/image/choose/",
         "/admin/comments/comment/",
         "/admin/axes/accessattempt/",
         "/admin/editor/images/",

@@ -160,6 +160,8 @@ def _expected(user, model, kind, obj):
         return 405  # the quick moderation buttons post; a GET changes nothing
     if kind == "changelist":
         return 200 if viewable else 403
+    if kind == "choose":
+        return 200 if viewable else 403  # the picture chooser: a view of the library
     if kind in {"change", "history", "revisions", "revision"}:
         return 200 if viewable else 403
     if kind == "add":
@@ -273,6 +275,25 @@ def _site_pages(user, objects):
         200 if can_upload else (403 if staff else not_staff),
         method="post",
         data={"upload": make_upload(name="harbour.png", image_format="PNG")},
+    )
+    # The picture chooser's upload: a new picture for whoever may add one (a 302 back
+    # to the chooser), the form again with its errors for a file that is not a picture.
+    can_view_images = staff and (
+        user.has_perm("articles.view_image") or user.has_perm("articles.change_image")
+    )
+    yield Page(
+        "picture chooser upload (POST, a picture)",
+        reverse("admin:articles_image_choose"),
+        302 if can_upload and can_view_images else (403 if staff else not_staff),
+        method="post",
+        data={"file": make_upload(name="quay.png", image_format="PNG"), "alt_text": "Quay"},
+    )
+    yield Page(
+        "picture chooser upload (POST, not a picture)",
+        reverse("admin:articles_image_choose"),
+        200 if can_upload and can_view_images else (403 if staff else not_staff),
+        method="post",
+        data={"file": make_upload(name="quay.png", content=b"not a picture"), "alt_text": "Q"},
     )
     yield Page(
         "editor picture upload (POST, no file)",

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -36,6 +37,66 @@ class UprightImageFieldFile(ImageFieldFile):
 
 class UprightImageField(models.ImageField):
     attr_class = UprightImageFieldFile
+
+
+# A picture chooser search reads at most this many pictures' numbers per page: a range
+# of the primary key the database reads through its index, so a search page costs the
+# same in a library of any size. "Older pictures" searches the next range down.
+CHOOSER_SEARCH_WINDOW = 5000
+# Words of a chooser search that are used; the rest are ignored.
+CHOOSER_SEARCH_WORDS = 5
+
+
+@dataclass
+class ChooserPage:
+    """One page of the picture chooser (``ImageQuerySet.chooser_page``)."""
+
+    pictures: list
+    # The ``before`` of the next page, or None on the last.
+    next_before: int | None
+    # With a search: the numbers it looked through, lowest and highest.
+    searched: tuple[int, int] | None = None
+
+
+class ImageQuerySet(models.QuerySet):
+    def matching(self, words, lowest, below):
+        """Return the pictures numbered from ``lowest`` to below ``below`` whose alt text,
+        caption or credit contain every one of ``words`` (any case)."""
+        pictures = self.filter(pk__gte=lowest, pk__lt=below)
+        for word in words:
+            pictures = pictures.filter(
+                Q(alt_text__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word)
+            )
+        return pictures
+
+    def chooser_page(self, text="", before=None, size=24):
+        """Return a ``ChooserPage`` of up to ``size`` pictures, newest first.
+
+        Keyset paging on the primary key (``before``: the next page starts below it),
+        so no page skips rows by OFFSET or counts them. With ``text``, the pictures whose
+        alt text, caption or credit contain every word, looked for among the
+        ``CHOOSER_SEARCH_WINDOW`` numbers below ``before`` (the newest, on the first
+        page); the next page goes on below the last match shown, or below that range
+        when it held no more.
+        """
+        pictures = self.order_by("-pk").prefetch_related("renditions")
+        words = text.split()[:CHOOSER_SEARCH_WORDS]
+        if not words:
+            if before is not None:
+                pictures = pictures.filter(pk__lt=before)
+            found = list(pictures[: size + 1])
+            more = len(found) > size
+            return ChooserPage(found[:size], found[size - 1].pk if more else None)
+        if before is None:
+            newest = self.order_by("-pk").values_list("pk", flat=True).first()
+            before = (newest or 0) + 1
+        lowest = max(before - CHOOSER_SEARCH_WINDOW, 1)
+        found = list(pictures.matching(words, lowest, before)[: size + 1])
+        if len(found) > size:
+            next_before = found[size - 1].pk
+        else:
+            next_before = lowest if lowest > 1 else None
+        return ChooserPage(found[:size], next_before, (lowest, before - 1))
 
 
 class Image(models.Model):
@@ -98,6 +159,8 @@ class Image(models.Model):
         editable=False,
     )
     created = models.DateTimeField("created", auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

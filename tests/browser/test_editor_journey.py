@@ -57,16 +57,15 @@ def test_editor_publishes_an_illustrated_article(
 
     picture = tmp_path / "ferry.jpg"
     picture.write_bytes(make_picture_bytes(size=(800, 450)))
-    with page.expect_popup() as popup_info:
-        page.locator("#add_id_featured_image").click()
-    popup = popup_info.value
-    popup.locator("#id_file").set_input_files(str(picture))
-    popup.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")
-    popup.get_by_label("Caption").fill("The first crossing of the season")
-    popup.get_by_label("Credit").fill("Reuters")
-    # Listen before clicking: the popup can close before a later wait would start.
-    with popup.expect_event("close"):
-        popup.get_by_role("button", name="Save", exact=True).click()
+    # The featured picture is uploaded through the picture chooser's dialog.
+    page.get_by_role("button", name="Choose a picture").click()
+    dialog = page.get_by_role("dialog", name="Choose a picture")
+    dialog.get_by_label("File").set_input_files(str(picture))
+    dialog.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")
+    dialog.get_by_label("Caption").fill("The first crossing of the season")
+    dialog.get_by_label("Credit").fill("Reuters")
+    dialog.get_by_role("button", name="Upload").click()
+    expect(dialog).to_be_hidden()
     expect(page.locator("#id_featured_image")).not_to_have_value("")
 
     pick_autocomplete(page, "id_tags", "Harbour")
