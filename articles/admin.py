@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.template.response import TemplateResponse
@@ -11,8 +12,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import editor, preview, renditions, revisions
-from .forms import ArticleAdminForm, ArticleAuthorForm, FrontPagePinForm, ImageForm
+from newsroom import pagecache
+
+from . import editor, presence, preview, renditions, revisions
+from .forms import (
+    ArticleAdminForm,
+    ArticleAuthorForm,
+    FrontPagePinForm,
+    ImageForm,
+    RestoreRevisionForm,
+)
 from .models import (
     Article,
     ArticleAuthor,
@@ -377,6 +386,13 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["featured_image", "section"]
     readonly_fields = ["updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]
+
+    class Media:
+        # Progressive enhancement only: the form, the conflict check and the presence
+        # notice all work without them.
+        css = {"all": ["css/admin-locking.css"]}
+        js = ["js/admin-locking.js", "js/admin-drafts.js"]
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Picture", {"fields": ["featured_image"]}),
@@ -448,8 +464,36 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- Saving ----------------------------------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Article.EditConflict:
+            # Another save committed between the form's version check and this one's
+            # UPDATE: the admin's transaction rolled everything back (inlines too). Run
+            # the view again: it now reads the new version, and the form refuses the
+            # save with the diff, keeping the user's text.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
+
+    # After a save that went through, the browser may forget the text it kept for the
+    # form (static/js/admin-drafts.js reads this cookie on the next admin page).
+    SAVED_DRAFT_COOKIE = "newsroom_saved_draft"
+
+    def _forget_kept_text(self, request, response, key):
+        response.set_cookie(
+            self.SAVED_DRAFT_COOKIE, key, max_age=600, path="/admin/", samesite="Lax"
+        )
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._forget_kept_text(request, response, f"{request.user.pk}-new")
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self._forget_kept_text(request, response, f"{request.user.pk}-{obj.pk}")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -481,6 +525,13 @@ class ArticleAdmin(admin.ModelAdmin):
             context["share_url"] = request.build_absolute_uri(preview.share_path(obj))
             context["share_hours"] = preview.link_hours()
             context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
+            if request.method == "GET":
+                context["others_here"] = presence.mark_open(obj.pk, request.user)
+                context["presence_url"] = reverse("admin:articles_article_presence", args=[obj.pk])
+            # For admin-drafts.js: whose draft, of which article, at which version.
+            context["draft_key"] = f"{request.user.pk}-{obj.pk}"
+        elif add:
+            context["draft_key"] = f"{request.user.pk}-new"
         response = super().render_change_form(request, context, add, change, form_url, obj)
         return editor.allow_editor_on_page(response, context["adminform"].form)
 
@@ -534,6 +585,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.revision_view),
                 name="articles_article_revision",
             ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                self.admin_site.admin_view(self.restore_published_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def _article_or_403(self, request, object_id):
@@ -568,6 +629,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not can_restore:
                 raise PermissionDenied
+            if article.status == Article.Status.PUBLISHED:
+                # A published article is restored only after its confirmation page,
+                # which keeps it published; never taken off the site from here.
+                return redirect("admin:articles_article_restore", article.pk, revision.pk)
             missing = revisions.restore_as_draft(article, revision, request.user)
             self.message_user(request, "Restored the revision as a draft.", messages.SUCCESS)
             if missing:
@@ -587,5 +652,69 @@ class ArticleAdmin(admin.ModelAdmin):
             "previous": previous,
             "changes": revisions.diff(previous.data if previous else None, revision.data),
             "can_restore": can_restore,
+            "is_published": article.status == Article.Status.PUBLISHED,
         }
         return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def restore_published_view(self, request, object_id, revision_id):
+        """Restore a revision of a published article, keeping it published.
+
+        GET shows what the live text would become and asks for confirmation; POST
+        (with the version the page showed) replaces the text in one save. Drafts are
+        restored from the revision page itself.
+        """
+        article = self._article_or_403(request, object_id)
+        revision = get_object_or_404(article.revisions.select_related("user"), pk=revision_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if article.status != Article.Status.PUBLISHED:
+            return redirect("admin:articles_article_revision", article.pk, revision.pk)
+        form = RestoreRevisionForm(request.POST or None, article=article)
+        if request.method == "POST" and form.is_valid():
+            article.expected_version = form.cleaned_data["version"]
+            try:
+                missing = revisions.restore(
+                    article,
+                    revision,
+                    request.user,
+                    minor_edit=form.cleaned_data["minor_edit"],
+                )
+            except Article.EditConflict:
+                # Saved by someone else between the form's check and the UPDATE.
+                article = self._article_or_403(request, object_id)
+                form = RestoreRevisionForm(request.POST, article=article)
+                form.is_valid()
+            else:
+                self.message_user(
+                    request,
+                    "Restored the revision; the article stayed published.",
+                    messages.SUCCESS,
+                )
+                if missing:
+                    self.message_user(
+                        request,
+                        "No longer in the newsdesk, so not restored: " + ", ".join(missing) + ".",
+                        messages.WARNING,
+                    )
+                return redirect("admin:articles_article_change", article.pk)
+        live = revisions.snapshot(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore a revision of “{article}”",
+            "opts": self.opts,
+            "original": article,
+            "revision": revision,
+            "form": form,
+            "is_live": article.is_public,
+            "changes": revisions.diff(live, revision.data),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+
+    def presence_view(self, request, object_id):
+        """Keep the user's "has this article open" mark fresh (static/js/admin-locking.js)."""
+        article = self._article_or_403(request, object_id)
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        presence.mark_open(article.pk, request.user)
+        pagecache.nothing_public_changed(request)
+        return HttpResponse(status=204)

@@ -201,7 +201,8 @@ def body_widget():
             # django-ckeditor's files, with CKEditor's base path given outright (left to
             # itself it asks static() for a folder, which the production manifest cannot
             # name), then editor-csrf.js, which hands uploads the CSRF token. One list,
-            # so Django keeps the order: it must run after ckeditor.js.
+            # so Django keeps the order: it must run after ckeditor.js. editor-text.js
+            # lets the admin's other scripts read and set the body (admin-drafts.js).
             base_path = settings.STATIC_URL + "ckeditor/ckeditor/"
             return Media(
                 css={"all": ["ckeditor/ckeditor.css"]},
@@ -214,6 +215,7 @@ def body_widget():
                     "ckeditor/ckeditor/ckeditor.js",
                     "ckeditor/fixups.js",
                     "articles/editor-csrf.js",
+                    "articles/editor-text.js",
                 ],
             )
 

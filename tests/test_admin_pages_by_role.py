@@ -123,7 +123,16 @@ def _allowed(user, model, action):
     return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
 
-OBJECT_PAGES = {"change", "history", "delete", "revisions", "revision", "password_change"}
+OBJECT_PAGES = {
+    "change",
+    "history",
+    "delete",
+    "revisions",
+    "revision",
+    "restore",
+    "presence",
+    "password_change",
+}
 
 
 def _expected(user, model, kind, obj):
@@ -155,6 +164,15 @@ def _expected(user, model, kind, obj):
             if kind == "delete" and can["delete"]:
                 return 302
             return 403
+    if kind == "restore":
+        # Restoring is editing: a published article's confirmation page is for those who
+        # may edit it (not its reporter); a draft's restore is on its revision page.
+        publisher = user.has_perm("articles.publish_article")
+        if not can["change"] or (obj.status == Article.Status.PUBLISHED and not publisher):
+            return 403
+        return 200 if obj.status == Article.Status.PUBLISHED else 302
+    if kind == "presence":
+        return 405 if viewable else 403  # POST only: the form's script keeps it fresh
     if kind == "changelist":
         return 200 if viewable else 403
     if kind in {"change", "history", "revisions", "revision"}:
