@@ -697,7 +697,6 @@ class ArticleAdmin(admin.ModelAdmin):
                         messages.WARNING,
                     )
                 return redirect("admin:articles_article_change", article.pk)
-        live = revisions.snapshot(article)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Restore a revision of “{article}”",
@@ -706,7 +705,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "revision": revision,
             "form": form,
             "is_live": article.is_public,
-            "changes": revisions.diff(live, revision.data),
+            "changes": revisions.restore_diff(article, revision),
         }
         return TemplateResponse(request, "admin/articles/article/restore.html", context)
 

@@ -152,6 +152,31 @@ def text_diff(theirs, yours):
     return diff({name: theirs.get(name) for name in TEXT_FIELDS}, yours)
 
 
+# What a restore puts back (``restore``): the address, status and dates stay.
+RESTORED_FIELDS = (
+    "headline",
+    "standfirst",
+    "body",
+    "featured_image",
+    "authors",
+    "byline",
+    "tags",
+    "allow_comments",
+)
+
+
+def restore_diff(article, revision):
+    """Compare ``article`` as stored now with what restoring ``revision`` would make it.
+
+    Lines only in the article are "removed", lines only in the revision "added".
+    """
+    live = snapshot(article)
+    return diff(
+        {name: live[name] for name in RESTORED_FIELDS},
+        {name: revision.data.get(name) for name in RESTORED_FIELDS},
+    )
+
+
 def restore_as_draft(article, revision, user):
     """Put ``revision``'s content back into ``article`` as a draft, keeping its address."""
     return restore(article, revision, user)

@@ -69,42 +69,78 @@
       });
     }
 
+    // Typed into the headline before the editor finished starting: kept once it has.
+    var typedEarly = false;
+    function noteEarly() {
+      typedEarly = true;
+    }
+    fields.headline.addEventListener("input", noteEarly);
+    fields.standfirst.addEventListener("input", noteEarly);
+
     text.whenReady(fields.body, function () {
+      fields.headline.removeEventListener("input", noteEarly);
+      fields.standfirst.removeEventListener("input", noteEarly);
+      // The page's text as the server sent it: the inputs' own default values, and the
+      // body as the editor reads it back (its markup, not the textarea's).
       var pageText = current();
+      pageText.headline = fields.headline.defaultValue;
+      pageText.standfirst = fields.standfirst.defaultValue;
       var kept = null;
       try {
         kept = JSON.parse(store.getItem(key) || "null");
       } catch (error) {
         store.removeItem(key);
       }
-      var offering = kept && differs(kept, pageText);
-      if (kept && !offering) store.removeItem(key);
+      // A form shown again with errors (an edit conflict, say) holds text that is not
+      // saved anywhere: it is kept as it stands.
+      var unsavedOnPage = !!form.querySelector(".errornote");
+      var offering = !unsavedOnPage && kept && differs(kept, pageText);
+      if (kept && !offering && !unsavedOnPage) store.removeItem(key);
       var timer = null;
       function keep() {
         // While the offer stands, the kept text is the one on offer: typing does not
         // overwrite it until the user has chosen.
-        if (offering) return;
-        window.clearTimeout(timer);
-        timer = window.setTimeout(function () {
-          var now = current();
-          if (!differs(now, pageText)) {
-            store.removeItem(key);
-            return;
-          }
-          now.version = box.dataset.version || "";
-          now.kept_at = new Date().toISOString();
-          try {
-            store.setItem(key, JSON.stringify(now));
-          } catch (error) {
-            // Storage full: nothing kept; the form itself is unaffected.
-          }
-        }, 400);
+        if (offering || timer) return;
+        // At most one write per 400 ms, not one after typing stops: the editor reports
+        // changes often enough that a debounce might never fire.
+        timer = window.setTimeout(write, 400);
       }
+      function write() {
+        window.clearTimeout(timer);
+        timer = null;
+        if (offering || submitted) return;
+        var now = current();
+        if (!unsavedOnPage && !differs(now, pageText)) {
+          store.removeItem(key);
+          return;
+        }
+        now.version = box.dataset.version || "";
+        now.kept_at = new Date().toISOString();
+        try {
+          store.setItem(key, JSON.stringify(now));
+        } catch (error) {
+          // Storage full: nothing kept; the form itself is unaffected.
+        }
+      }
+      var submitted = false;
+      // The last keystrokes before the tab closes are kept too.
+      window.addEventListener("pagehide", write);
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "hidden") write();
+      });
+      form.addEventListener("submit", function () {
+        // Kept as submitted: if the save is refused the text is still here; if it
+        // goes through, the next page forgets it (the cookie above).
+        write();
+        submitted = true;
+      });
       FIELDS.forEach(function (name) {
         if (name === "body") text.onChange(fields.body, keep);
         else fields[name].addEventListener("input", keep);
       });
       if (offering) offer(kept);
+      if (unsavedOnPage) write();
+      else if (typedEarly && !offering) keep();
 
       function offer(draft) {
         var notice = box.querySelector(".locking-drafts");

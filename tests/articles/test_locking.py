@@ -16,7 +16,13 @@ from django.utils import timezone
 from articles import presence, revisions
 from articles.models import Article, ArticleRevision
 from newsroom import pagecache
-from tests.factories import inline_management_data, make_article, make_staff, make_user
+from tests.factories import (
+    inline_management_data,
+    make_article,
+    make_staff,
+    make_tag,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -399,8 +405,8 @@ def test_the_change_page_query_count_is_fixed(django_assert_num_queries, size):
     assert page.content.decode().count("has had this article open since") == size
 
 
-# The session, the user and their permissions, the article and its authors, the form's
-# choices (sections, statuses' authors, tags, pictures) and the inline's; none is ours.
+# The admin's change page as it was before presence (session, user, permissions, the
+# article, its bylines, the form's choices and the inline's): presence reads the cache.
 QUERIES_ON_THE_CHANGE_PAGE = 15
 
 
@@ -439,9 +445,32 @@ def test_restoring_a_published_revision_asks_first_and_shows_the_change():
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="minor_edit"' in html
     assert f'name="version" value="{article.version}"' in html
+    # Only what a restore puts back is compared: not the dates, status or address.
+    assert [label for label, _ in response.context["changes"]] == ["Headline", "Body"]
     # Looking changes nothing.
     article.refresh_from_db()
     assert article.headline == "New headline"
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_restore_page_query_count_is_fixed(django_assert_num_queries, size):
+    editor = _editor("Ed", "Itor")
+    tags = [make_tag() for _ in range(size)]
+    authors = [make_staff("Reporters") for _ in range(size)]
+    article = make_article(tags=tags, authors=authors)
+    old = revisions.record(article, editor)
+    for number in range(size):
+        article.headline = f"Edit {number}"
+        article.save()
+        revisions.record(article, editor)
+    client = _client_for(editor)
+    with django_assert_num_queries(QUERIES_ON_THE_RESTORE_PAGE):
+        assert client.get(_restore_url(article, old)).status_code == 200
+
+
+# The session and user, permissions, the article and its bylines (admin queryset), the
+# revision, the live snapshot's tags and authors.
+QUERIES_ON_THE_RESTORE_PAGE = 10
 
 
 def _restore_and_check_it_stays_up(client, article, old, minor):
