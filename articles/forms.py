@@ -21,7 +21,9 @@ class ArticleAdminForm(forms.ModelForm):
     )
     # The article's version when the form was opened (Article.version): the save is
     # refused if the row has moved on since. Rendered by _locking_banner.html.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
+    )
     # Set by clean() when someone else saved since: who, when, and the text diff.
     conflict = None
 
@@ -117,7 +119,7 @@ class RestoreRevisionForm(forms.Form):
         help_text="Leave it unticked when readers should be told the article changed.",
     )
     # The version whose text the confirmation page compared with the revision.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)

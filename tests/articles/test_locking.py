@@ -196,6 +196,7 @@ def test_a_form_without_its_version_is_refused_and_bad_versions_are_form_errors(
         )
         assert response.status_code == 200, version
         assert response.context["adminform"].form.errors
+        assert "reload the page and make your change again" in response.content.decode().lower()
     data = _form(article, headline="Forged")
     del data["version"]
     response = admin_client.post(_change_url(article), data)
@@ -542,6 +543,8 @@ def test_a_restore_confirmed_after_someone_else_saved_is_refused():
     assert response.status_code == 200
     assert "saved again since this page was shown" in response.content.decode()
     assert f'name="version" value="{article.version}"' in response.content.decode()
+    for forged in ("", "abc", "-1", "99999999999999999999"):
+        assert client.post(_restore_url(article, old), {"version": forged}).status_code == 200
     article.refresh_from_db()
     assert article.headline == "Saved meanwhile"
 
@@ -574,6 +577,22 @@ def test_reporters_cannot_restore_their_published_article_and_editors_can():
     assert editor.post(_restore_url(article, old), {"version": 1}).status_code == 302
     article.refresh_from_db()
     assert article.headline == "Old" and article.is_public
+
+
+def test_the_revision_and_restore_pages_keep_the_strict_policy_and_style_from_a_file():
+    editor, article, old = _published_with_history()
+    client = _client_for(editor)
+    for url in (
+        reverse("admin:articles_article_revision", args=[article.pk, old.pk]),
+        _restore_url(article, old),
+    ):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "style-src 'self';" in policy + ";"
+        assert "'unsafe-inline'" not in policy
+        html = response.content.decode()
+        assert "<style" not in html
+        assert "/static/css/admin-locking.css" in html
 
 
 def test_a_draft_has_no_confirmation_page_its_restore_stays_as_it_was(admin_client):
