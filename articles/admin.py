@@ -629,7 +629,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not can_restore:
                 raise PermissionDenied
-            if article.status == Article.Status.PUBLISHED:
+            if article.is_published:
                 # A published article is restored only after its confirmation page,
                 # which keeps it published; never taken off the site from here.
                 return redirect("admin:articles_article_restore", article.pk, revision.pk)
@@ -652,7 +652,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "previous": previous,
             "changes": revisions.diff(previous.data if previous else None, revision.data),
             "can_restore": can_restore,
-            "is_published": article.status == Article.Status.PUBLISHED,
+            "is_published": article.is_published,
         }
         return TemplateResponse(request, "admin/articles/article/revision.html", context)
 
@@ -667,7 +667,7 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(article.revisions.select_related("user"), pk=revision_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        if article.status != Article.Status.PUBLISHED:
+        if not article.is_published:
             return redirect("admin:articles_article_revision", article.pk, revision.pk)
         form = RestoreRevisionForm(request.POST or None, article=article)
         if request.method == "POST" and form.is_valid():

@@ -196,7 +196,7 @@ def restore(article, revision, user, *, minor_edit=False):
     """
     data = revision.data
     missing = []
-    keeps_published = article.status == Article.Status.PUBLISHED
+    keeps_published = article.is_published
     article.headline = data["headline"]
     article.standfirst = data["standfirst"]
     article.body = data["body"]

@@ -475,6 +475,15 @@ class Article(models.Model):
         )
 
     @property
+    def is_published(self):
+        """Return True if readers see the article now or will at its time (``is_public_state``).
+
+        What a restore keeps published (articles/revisions.py): the one rule, with a
+        scheduled article counted in.
+        """
+        return self.is_public or self.is_scheduled
+
+    @property
     def ordered_authors(self):
         """Return the authors in byline order (uses the prefetch from ``for_listing``)."""
         return [authorship.author for authorship in self.authorships.all()]
