@@ -474,6 +474,26 @@ def test_the_restore_page_query_count_is_fixed(django_assert_num_queries, size):
 QUERIES_ON_THE_RESTORE_PAGE = 10
 
 
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_revision_page_query_count_is_fixed(django_assert_num_queries, size):
+    editor = _editor("Ed", "Itor")
+    article = make_article(tags=[make_tag() for _ in range(size)])
+    old = revisions.record(article, editor)
+    for number in range(size):
+        article.headline = f"Edit {number}"
+        article.save()
+        revisions.record(article, editor)
+    client = _client_for(editor)
+    url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
+    with django_assert_num_queries(QUERIES_ON_THE_REVISION_PAGE):
+        assert client.get(url).status_code == 200
+
+
+# The session and user, permissions, the article and its bylines, the revision with its
+# author, the one before it.
+QUERIES_ON_THE_REVISION_PAGE = 8
+
+
 def _restore_and_check_it_stays_up(client, article, old, minor):
     public = Client()
     address = article.get_absolute_url()

@@ -118,12 +118,19 @@ def test_two_editors_on_one_article(live_server, browser, admin_login, ana, ben)
     article.refresh_from_db()
     assert article.headline == "Harbour wall repairs delayed"
     assert "Buses" not in article.body
+    # The form's own part of the page; the rest of Django's form is the writing desk's.
     assert _axe(ben_page, "#locking") == []
     _shoot(ben_page, "conflict")
+    # His refused text is not saved anywhere yet: the browser keeps it.
+    key = f"newsroom-draft:{ben.pk}-{article.pk}"
+    ben_page.wait_for_function(
+        "(key) => (window.localStorage.getItem(key) || '').includes('begin early')", arg=key
+    )
 
     # Having read hers, he saves again on purpose: his version replaces hers.
     ben_page.get_by_role("button", name="Save and continue editing").click()
     expect(ben_page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert ben_page.evaluate("(key) => window.localStorage.getItem(key)", key) is None
     article.refresh_from_db()
     assert article.headline == "Harbour wall repairs begin early"
     assert "Buses stop at the quay." in article.body
