@@ -465,14 +465,16 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- Saving ----------------------------------------------------------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Article.EditConflict:
-            # Another save committed between the form's version check and this one's
-            # UPDATE: the admin's transaction rolled everything back (inlines too). Run
-            # the view again: it now reads the new version, and the form refuses the
-            # save with the diff, keeping the user's text.
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        for _attempt in range(2):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except Article.EditConflict:
+                # Another save committed between the form's version check and this
+                # one's UPDATE: the admin's transaction rolled everything back (inlines
+                # too). Run the view again: it now reads the new version, and the form
+                # refuses the save with the diff, keeping the user's text.
+                continue
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
@@ -528,7 +530,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if request.method == "GET":
                 context["others_here"] = presence.mark_open(obj.pk, request.user)
                 context["presence_url"] = reverse("admin:articles_article_presence", args=[obj.pk])
-            # For admin-drafts.js: whose draft, of which article, at which version.
+            # For admin-drafts.js: whose kept text, of which article.
             context["draft_key"] = f"{request.user.pk}-{obj.pk}"
         elif add:
             context["draft_key"] = f"{request.user.pk}-new"
@@ -633,7 +635,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 # A published article is restored only after its confirmation page,
                 # which keeps it published; never taken off the site from here.
                 return redirect("admin:articles_article_restore", article.pk, revision.pk)
-            missing = revisions.restore_as_draft(article, revision, request.user)
+            missing = revisions.restore(article, revision, request.user)
             self.message_user(request, "Restored the revision as a draft.", messages.SUCCESS)
             if missing:
                 self.message_user(

@@ -177,11 +177,6 @@ def restore_diff(article, revision):
     )
 
 
-def restore_as_draft(article, revision, user):
-    """Put ``revision``'s content back into ``article`` as a draft, keeping its address."""
-    return restore(article, revision, user)
-
-
 @transaction.atomic
 def restore(article, revision, user, *, minor_edit=False):
     """Put ``revision``'s content back into ``article``; return what could not be.

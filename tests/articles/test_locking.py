@@ -23,6 +23,7 @@ from tests.factories import (
     make_tag,
     make_user,
 )
+from tests.page_caches import page_cache_in
 
 pytestmark = pytest.mark.django_db
 
@@ -377,6 +378,18 @@ def test_presence_is_one_small_expiring_cache_entry(settings):
     since = [when for _, when in others]
     assert since == sorted(since)
     assert all(datetime.now(UTC) - when < timedelta(minutes=1) for when in since)
+
+
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_presence_works_in_the_caches_the_site_runs_on(settings, tmp_path, backend):
+    article = make_article()
+    ana, ben = _editor("Ana", "Ruiz"), _editor("Ben", "Okafor")
+    with page_cache_in(settings, backend, "locking", folder=tmp_path):
+        assert presence.mark_open(article.pk, ana) == []
+        [(name, since)] = presence.mark_open(article.pk, ben)
+        assert name == "Ana Ruiz"
+        page = _client_for(ben).get(_change_url(article)).content.decode()
+        assert "<strong>Ana Ruiz</strong> has had this article open since" in page
 
 
 def test_the_form_script_keeps_presence_fresh_without_emptying_the_page_cache(admin_client):
