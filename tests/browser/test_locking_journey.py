@@ -142,6 +142,12 @@ def test_two_editors_on_one_article(live_server, browser, admin_login, ana, ben)
 def test_text_typed_before_a_tab_closed_is_offered_back(live_server, browser, admin_login, ana):
     article = make_article(headline="Ferry timetable changes", body="<p>From May.</p>")
     context, page = _open_as(browser, live_server, admin_login, ana)
+    # The scripts run under the admin's Content-Security-Policy, which Chromium reports.
+    refused = []
+    context.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message),
+    )
     page.goto(live_server.url + _change_path(article))
     expect(_editor_body(page)).to_contain_text("From May.")
     page.get_by_label("Headline").fill("Ferry timetable changes for summer")
@@ -191,6 +197,7 @@ def test_text_typed_before_a_tab_closed_is_offered_back(live_server, browser, ad
     page.reload()
     expect(page.get_by_label("Headline")).to_be_visible()
     expect(page.get_by_role("button", name="Restore your unsaved text")).to_have_count(0)
+    assert [message.text for message in refused] == []
     context.close()
 
 
