@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.template.response import TemplateResponse
@@ -13,7 +14,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import body_checks, editor, preview, renditions, revisions
+from newsroom import pagecache
+
+from . import body_checks, editor, presence, preview, renditions, revisions
 from .desk import local_day_bounds
 from .forms import (
     ArticleAdminForm,
@@ -25,6 +28,7 @@ from .forms import (
     ImageForm,
     PictureSearchForm,
     PictureUploadForm,
+    RestoreRevisionForm,
 )
 from .models import (
     Article,
@@ -530,6 +534,7 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
     list_select_related = ["featured_image", "section"]
     readonly_fields = ["body_length", "updated_at", "created_at", "modified_at"]
     actions = ["submit_for_review", "publish", "unpublish"]
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "body_length"]}),
         ("Picture", {"fields": ["featured_image"]}),
@@ -558,10 +563,17 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        # The writing aids: full-width headline and standfirst, live counts, the slug's
-        # address as it is typed. The form works without them.
-        css = {"all": ["css/admin-writing.css"]}
-        js = ["js/admin-counters.js", "js/admin-labels.js"]
+        # Progressive enhancement only; the form works without any of them. The writing
+        # aids (full-width headline and standfirst, live counts, the slug's address as it
+        # is typed, names for select2's boxes), then the locking ones (the presence mark
+        # kept fresh, the form's text kept in the browser until it is saved).
+        css = {"all": ["css/admin-writing.css", "css/admin-locking.css"]}
+        js = [
+            "js/admin-counters.js",
+            "js/admin-labels.js",
+            "js/admin-locking.js",
+            "js/admin-drafts.js",
+        ]
 
     # --- Who may do what -------------------------------------------------------------
 
@@ -616,6 +628,18 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
 
     # --- Saving ----------------------------------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        for _attempt in range(2):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except Article.EditConflict:
+                # Another save committed between the form's version check and this
+                # one's UPDATE: the admin's transaction rolled everything back (inlines
+                # too). Run the view again: it now reads the new version, and the form
+                # refuses the save with the diff, keeping the user's text.
+                continue
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj.save(minor_edit=form.cleaned_data.get("minor_edit", False))
         # Warnings, not refusals: the article is saved, and the desk decides.
@@ -636,6 +660,24 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
                 ),
                 messages.WARNING,
             )
+
+    # After a save that went through, the browser may forget the text it kept for the
+    # form (static/js/admin-drafts.js reads this cookie on the next admin page).
+    SAVED_DRAFT_COOKIE = "newsroom_saved_draft"
+
+    def _forget_kept_text(self, request, response, key):
+        response.set_cookie(
+            self.SAVED_DRAFT_COOKIE, key, max_age=600, path="/admin/", samesite="Lax"
+        )
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self._forget_kept_text(request, response, f"{request.user.pk}-new")
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self._forget_kept_text(request, response, f"{request.user.pk}-{obj.pk}")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -680,6 +722,13 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
             context["share_url"] = request.build_absolute_uri(preview.share_path(obj))
             context["share_hours"] = preview.link_hours()
             context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
+            if request.method == "GET":
+                context["others_here"] = presence.mark_open(obj.pk, request.user)
+                context["presence_url"] = reverse("admin:articles_article_presence", args=[obj.pk])
+            # For admin-drafts.js: whose kept text, of which article.
+            context["draft_key"] = f"{request.user.pk}-{obj.pk}"
+        elif add:
+            context["draft_key"] = f"{request.user.pk}-new"
         response = super().render_change_form(request, context, add, change, form_url, obj)
         return editor.allow_editor_on_page(response, context["adminform"].form)
 
@@ -733,6 +782,16 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.revision_view),
                 name="articles_article_revision",
             ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                self.admin_site.admin_view(self.restore_published_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="articles_article_presence",
+            ),
         ] + super().get_urls()
 
     def _article_or_403(self, request, object_id):
@@ -767,7 +826,11 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
         if request.method == "POST":
             if not can_restore:
                 raise PermissionDenied
-            missing = revisions.restore_as_draft(article, revision, request.user)
+            if article.is_published:
+                # A published article is restored only after its confirmation page,
+                # which keeps it published; never taken off the site from here.
+                return redirect("admin:articles_article_restore", article.pk, revision.pk)
+            missing = revisions.restore(article, revision, request.user)
             self.message_user(request, "Restored the revision as a draft.", messages.SUCCESS)
             if missing:
                 self.message_user(
@@ -786,5 +849,68 @@ class ArticleAdmin(PictureChooserAdminMixin, admin.ModelAdmin):
             "previous": previous,
             "changes": revisions.diff(previous.data if previous else None, revision.data),
             "can_restore": can_restore,
+            "is_published": article.is_published,
         }
         return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def restore_published_view(self, request, object_id, revision_id):
+        """Restore a revision of a published article, keeping it published.
+
+        GET shows what the live text would become and asks for confirmation; POST
+        (with the version the page showed) replaces the text in one save. Drafts are
+        restored from the revision page itself.
+        """
+        article = self._article_or_403(request, object_id)
+        revision = get_object_or_404(article.revisions.select_related("user"), pk=revision_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if not article.is_published:
+            return redirect("admin:articles_article_revision", article.pk, revision.pk)
+        form = RestoreRevisionForm(request.POST or None, article=article)
+        if request.method == "POST" and form.is_valid():
+            article.expected_version = form.cleaned_data["version"]
+            try:
+                missing = revisions.restore(
+                    article,
+                    revision,
+                    request.user,
+                    minor_edit=form.cleaned_data["minor_edit"],
+                )
+            except Article.EditConflict:
+                # Saved by someone else between the form's check and the UPDATE.
+                article = self._article_or_403(request, object_id)
+                form = RestoreRevisionForm(request.POST, article=article)
+                form.is_valid()
+            else:
+                self.message_user(
+                    request,
+                    "Restored the revision; the article stayed published.",
+                    messages.SUCCESS,
+                )
+                if missing:
+                    self.message_user(
+                        request,
+                        "No longer in the newsdesk, so not restored: " + ", ".join(missing) + ".",
+                        messages.WARNING,
+                    )
+                return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore a revision of “{article}”",
+            "opts": self.opts,
+            "original": article,
+            "revision": revision,
+            "form": form,
+            "is_live": article.is_public,
+            "changes": revisions.restore_diff(article, revision),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+
+    def presence_view(self, request, object_id):
+        """Keep the user's "has this article open" mark fresh (static/js/admin-locking.js)."""
+        article = self._article_or_403(request, object_id)
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        presence.mark_open(article.pk, request.user)
+        pagecache.nothing_public_changed(request)
+        return HttpResponse(status=204)

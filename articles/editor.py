@@ -202,7 +202,9 @@ def body_widget():
             # itself it asks static() for a folder, which the production manifest cannot
             # name), then editor-csrf.js, which hands uploads the CSRF token. One list,
             # so Django keeps the order: it must run after ckeditor.js. editor-aids.js asks
-            # for alt text and tells the form what the body says (for its word count).
+            # for alt text and tells the form what the body says (for its word count);
+            # editor-text.js lets the admin's other scripts read and set the body
+            # (admin-drafts.js).
             base_path = settings.STATIC_URL + "ckeditor/ckeditor/"
             return Media(
                 css={"all": ["ckeditor/ckeditor.css"]},
@@ -216,6 +218,7 @@ def body_widget():
                     "ckeditor/fixups.js",
                     "articles/editor-csrf.js",
                     "articles/editor-aids.js",
+                    "articles/editor-text.js",
                 ],
             )
 

@@ -7,7 +7,8 @@ from django.forms.models import BaseInlineFormSet, ModelChoiceIterator, ModelCho
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .editor import body_widget
+from . import revisions
+from .editor import body_widget, sanitize_html
 from .images import read_embedded_credit
 from .models import Article, ArticleAuthor, Correction, FrontPagePin, Image
 from .models.article import HEADLINE_LENGTH, SNIPPET_LENGTH, person_name
@@ -67,6 +68,13 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text="For a typo or a broken link: readers are not told the article changed.",
     )
+    # The article's version when the form was opened (Article.version): the save is
+    # refused if the row has moved on since. Rendered by _locking_banner.html.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
+    )
+    # Set by clean() when someone else saved since: who, when, and the text diff.
+    conflict = None
 
     class Meta:
         model = Article
@@ -131,6 +139,10 @@ class ArticleAdminForm(forms.ModelForm):
                 if value != Article.Status.PUBLISHED
             ]
             self.fields["status"].help_text = "Set “In review” when the article is ready."
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
 
     def clean_headline(self):
         # The box wraps; the headline is one line (a pasted line break becomes a space).
@@ -145,6 +157,78 @@ class ArticleAdminForm(forms.ModelForm):
                 "Only editors can publish or schedule articles: set “In review” instead."
             )
         return status
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "version" not in self.fields:
+            return cleaned_data
+        opened_at = cleaned_data.get("version")
+        if opened_at is None:
+            raise forms.ValidationError(
+                "This form does not say which version of the article it was opened at, so "
+                "it cannot be saved safely: reload the page and make your change again.",
+                code="no_version",
+            )
+        # self.instance still holds the stored row here: the form's values are put
+        # on it after clean() (ModelForm._post_clean).
+        if opened_at != self.instance.version:
+            self._refuse_conflict(cleaned_data)
+        # The UPDATE itself checks it too (Article._do_update): a save that lands
+        # between this check and the write is refused there.
+        self.instance.expected_version = opened_at
+        return cleaned_data
+
+    def _refuse_conflict(self, cleaned_data):
+        theirs = {name: getattr(self.instance, name) for name in revisions.TEXT_FIELDS}
+        yours = {name: cleaned_data.get(name, theirs[name]) for name in revisions.TEXT_FIELDS}
+        yours["body"] = sanitize_html(yours["body"] or "")
+        latest = self.instance.revisions.select_related("user").first()
+        self.conflict = {
+            "revision": latest,
+            "changes": revisions.text_diff(theirs, yours),
+        }
+        # Saving again now means "mine replaces theirs": the form carries the version
+        # just shown, so a second save goes through unless a third one came meanwhile.
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(self.instance.version)
+        self.data = data
+        raise forms.ValidationError(
+            "Someone else saved this article after you opened it, so your changes were "
+            "not saved. Your text is kept in the form below; compare it with theirs "
+            "(shown above the form), then save again to replace theirs with yours.",
+            code="edit_conflict",
+        )
+
+
+class RestoreRevisionForm(forms.Form):
+    """Confirm restoring a revision of a published article (ArticleAdmin)."""
+
+    minor_edit = forms.BooleanField(
+        label="Minor change: don't show “Updated”",
+        required=False,
+        help_text="Leave it unticked when readers should be told the article changed.",
+    )
+    # The version whose text the confirmation page compared with the revision.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["version"].initial = article.version
+
+    def clean_version(self):
+        version = self.cleaned_data["version"]
+        if version != self.article.version:
+            # Shown again with the newest version: confirming now restores over it.
+            data = self.data.copy()
+            data["version"] = str(self.article.version)
+            self.data = data
+            raise forms.ValidationError(
+                "The article was saved again since this page was shown: nothing was "
+                "restored. Check the comparison below, which is now against the newest "
+                "text, and confirm again."
+            )
+        return version
 
 
 class ImageForm(forms.ModelForm):

@@ -164,17 +164,63 @@ def diff(old, new):
     return changes
 
 
-@transaction.atomic
-def restore_as_draft(article, revision, user):
-    """Put ``revision``'s content back into ``article`` as a draft, keeping its address.
+# What an edit conflict compares (ArticleAdminForm): the text, the part two people
+# typing at once lose to each other.
+TEXT_FIELDS = ("headline", "standfirst", "body")
 
-    The slug and publication date stay as they are, so links keep working; the
-    picture, tags and authors come back where they still exist. Pictures in the
-    library are shared, so their current caption and credit are left alone. Return
-    the names of what could not be restored.
+
+def text_diff(theirs, yours):
+    """Compare the text of two versions of an article, given as dicts of TEXT_FIELDS.
+
+    Lines only in ``theirs`` are "removed", lines only in ``yours`` "added": read as
+    what saving yours would change in theirs.
+    """
+    return diff({name: theirs.get(name) for name in TEXT_FIELDS}, yours)
+
+
+# What a restore puts back (``restore``): the address, status and dates stay.
+RESTORED_FIELDS = (
+    "headline",
+    "standfirst",
+    "body",
+    "featured_image",
+    "authors",
+    "byline",
+    "tags",
+    "allow_comments",
+    "seo_title",
+    "meta_description",
+    "social_image",
+)
+
+
+def restore_diff(article, revision):
+    """Compare ``article`` as stored now with what restoring ``revision`` would make it.
+
+    Lines only in the article are "removed", lines only in the revision "added".
+    """
+    live = snapshot(article)
+    return diff(
+        {name: live[name] for name in RESTORED_FIELDS},
+        {name: revision.data.get(name) for name in RESTORED_FIELDS},
+    )
+
+
+@transaction.atomic
+def restore(article, revision, user, *, minor_edit=False):
+    """Put ``revision``'s content back into ``article``; return what could not be.
+
+    A published article (live or scheduled) stays published, in the one UPDATE of its
+    row: readers see the old text, then the restored one, never a missing page; it is
+    marked updated unless ``minor_edit``. Any other article becomes a draft, as a
+    restore always made it. The slug and publication date stay as they are, so links
+    keep working; the picture, tags and authors come back where they still exist.
+    Pictures in the library are shared, so their current caption and credit are left
+    alone. Return the names of what could not be restored.
     """
     data = revision.data
     missing = []
+    keeps_published = article.is_published
     article.headline = data["headline"]
     article.standfirst = data["standfirst"]
     article.body = data["body"]
@@ -187,14 +233,15 @@ def restore_as_draft(article, revision, user):
     article.social_image = Image.objects.filter(pk=social["id"]).first() if social else None
     if social and article.social_image is None:
         missing.append(f"social picture “{social['alt_text']}”")
-    article.status = Article.Status.DRAFT
+    if not keeps_published:
+        article.status = Article.Status.DRAFT
     image = data["featured_image"]
     article.featured_image = None
     if image:
         article.featured_image = Image.objects.filter(pk=image["id"]).first()
         if article.featured_image is None:
             missing.append(f"picture “{image['alt_text']}”")
-    article.save()
+    article.save(minor_edit=minor_edit)
     tags = Tag.objects.filter(pk__in=[tag["id"] for tag in data["tags"]])
     article.tags.set(tags)
     missing += [tag["name"] for tag in data["tags"] if tag["id"] not in {t.pk for t in tags}]
@@ -206,5 +253,11 @@ def restore_as_draft(article, revision, user):
         if author["id"] not in users
     ]
     when = timezone.localtime(revision.created).strftime("%Y-%m-%d %H:%M")
-    record(article, user, note=f"Restored as a draft from the revision of {when}")
+    if keeps_published:
+        note = f"Restored from the revision of {when}, kept published"
+        if minor_edit:
+            note += " (minor change)"
+    else:
+        note = f"Restored as a draft from the revision of {when}"
+    record(article, user, note=note)
     return missing

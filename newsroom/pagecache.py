@@ -276,9 +276,19 @@ class InvalidateOnStaffWriteMiddleware:
             and response.status_code < 400
             and getattr(request, "user", None) is not None
             and request.user.is_staff
+            and not getattr(request, "_pagecache_nothing_public_changed", False)
         ):
             invalidate()
         return response
+
+
+def nothing_public_changed(request):
+    """Say that this staff POST changes nothing readers see, so cached pages stay.
+
+    For the newsdesk's own bookkeeping (who has an article open), which would otherwise
+    drop every cached page every few minutes per open form.
+    """
+    request._pagecache_nothing_public_changed = True
 
 
 # Letters and digits only, so escaping and URL-quoting leave it as it is; random per

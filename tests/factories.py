@@ -100,7 +100,8 @@ def inline_management_data(authors=(), corrections=(), article=None):
 
     ``authors`` are users in byline order. With ``article``, its current authors are
     posted as the form shows them: kept (re-ordered) if in ``authors``, else deleted.
-    ``corrections`` are new ``(kind, text)`` pairs.
+    ``corrections`` are new ``(kind, text)`` pairs. With ``article``, the version the
+    form carries is the article's as stored now (the form was just opened).
     """
     existing = list(article.authorships.all()) if article is not None else []
     order = {user.pk: position for position, user in enumerate(authors)}
@@ -128,6 +129,10 @@ def inline_management_data(authors=(), corrections=(), article=None):
         data[f"corrections-{index}-text"] = text
         data[f"corrections-{index}-created_0"] = now.strftime("%Y-%m-%d")
         data[f"corrections-{index}-created_1"] = now.strftime("%H:%M:%S")
+    if article is not None and article.pk:
+        data["version"] = str(
+            type(article).objects.values_list("version", flat=True).get(pk=article.pk)
+        )
     return data
 
 

@@ -124,7 +124,16 @@ def _allowed(user, model, action):
     return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
 
-OBJECT_PAGES = {"change", "history", "delete", "revisions", "revision", "password_change"}
+OBJECT_PAGES = {
+    "change",
+    "history",
+    "delete",
+    "revisions",
+    "revision",
+    "restore",
+    "presence",
+    "password_change",
+}
 
 
 def _expected(user, model, kind, obj):
@@ -158,6 +167,15 @@ def _expected(user, model, kind, obj):
             return 403
     if kind == "moderate":
         return 405  # the quick moderation buttons post; a GET changes nothing
+    if kind == "restore":
+        # Restoring is editing: a published article's confirmation page is for those who
+        # may edit it (not its reporter); a draft's restore is on its revision page.
+        publisher = user.has_perm("articles.publish_article")
+        if not can["change"] or (obj.status == Article.Status.PUBLISHED and not publisher):
+            return 403
+        return 200 if obj.status == Article.Status.PUBLISHED else 302
+    if kind == "presence":
+        return 405 if viewable else 403  # POST only: the form's script keeps it fresh
     if kind == "changelist":
         return 200 if viewable else 403
     if kind == "choose":

@@ -262,11 +262,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.update(
             status=Article.Status.PUBLISHED,
             published_at=Coalesce(F("published_at"), Value(timezone.now())),
+            # A form opened before this bulk change must not put the old status back.
+            version=F("version") + 1,
         )
 
     def unpublish(self):
         """Take these articles back to draft."""
-        return self.update(status=Article.Status.DRAFT)
+        return self.update(status=Article.Status.DRAFT, version=F("version") + 1)
 
 
 class Article(models.Model):
@@ -386,8 +388,15 @@ class Article(models.Model):
     allow_comments = models.BooleanField("allow comments", default=True)
     created_at = models.DateTimeField("created", auto_now_add=True)
     modified_at = models.DateTimeField("last saved", auto_now=True)
+    # Optimistic locking: every UPDATE of the row adds one (``_do_update``), and a save
+    # that says which version it started from (``expected_version``) changes the row
+    # only if it is still at that one. The admin's form carries it (ArticleAdminForm).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Set by whoever saves an edit made from a copy read earlier (the admin's form);
+    # None saves over whatever version the row is at.
+    expected_version = None
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -411,6 +420,9 @@ class Article(models.Model):
             ("publish_article", "Can publish, schedule and unpublish articles"),
         ]
 
+    class EditConflict(Exception):
+        """The row changed since ``expected_version``: nothing of this save was written."""
+
     def __str__(self):
         return self.headline
 
@@ -426,6 +438,12 @@ class Article(models.Model):
             if stored and not minor_edit and self._changed_after_publication(stored):
                 self.updated_at = timezone.now()
             super().save(*args, **kwargs)
+            if stored:
+                # The UPDATE added one to the version (``_do_update``); a guarded save
+                # stays guarded, against the version it wrote.
+                self.version = (self.expected_version or stored["version"]) + 1
+                if self.expected_version is not None:
+                    self.expected_version = self.version
             # Which library pictures the body shows: served from renditions, counted as uses.
             self.body_images.set(Image.objects.filter(file__in=body_image_names(self.body)))
             if stored:
@@ -441,6 +459,21 @@ class Article(models.Model):
         address = self.address_for(dated, self.slug)
         self._address_key, self._address = key, address
         return address
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # Every save that updates the row goes through here, whatever called save():
+        # the version is bumped in the same statement, and guarded when one is expected.
+        version = self._meta.get_field("version")
+        values = [value for value in values if value[0] is not version]
+        values.append((version, None, F("version") + 1))
+        expected = self.expected_version
+        guarded = base_qs if expected is None else base_qs.filter(version=expected)
+        updated = super()._do_update(guarded, using, pk_val, values, update_fields, forced_update)
+        # No row matched: either it was deleted (Django then inserts it, as for any
+        # model) or another save moved its version on, which must not be overwritten.
+        if not updated and expected is not None and base_qs.filter(pk=pk_val).exists():
+            raise self.EditConflict(f"Article {pk_val} is no longer at version {expected}.")
+        return updated
 
     @staticmethod
     def address_for(dated, slug):
@@ -511,6 +544,15 @@ class Article(models.Model):
         )
 
     @property
+    def is_published(self):
+        """Return True if readers see the article now or will at its time (``is_public_state``).
+
+        What a restore keeps published (articles/revisions.py): the one rule, with a
+        scheduled article counted in.
+        """
+        return self.is_public or self.is_scheduled
+
+    @property
     def ordered_authors(self):
         """Return the authors in byline order (uses the prefetch from ``for_listing``)."""
         return [authorship.author for authorship in self.authorships.all()]
@@ -557,7 +599,7 @@ class Article(models.Model):
         return (
             type(self)
             .objects.filter(pk=self.pk)
-            .values("status", "published_at", "slug", *self.READER_VISIBLE_FIELDS)
+            .values("status", "published_at", "slug", "version", *self.READER_VISIBLE_FIELDS)
             .first()
         )
 

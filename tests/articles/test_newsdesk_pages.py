@@ -128,7 +128,7 @@ def _edit(admin_client, article, **overrides):
         "allow_comments": "on",
         "byline": article.byline,
     }
-    data.update(inline_management_data())
+    data.update(inline_management_data(), version=article.version)
     data.update(overrides)
     response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -151,7 +151,9 @@ def test_restore_puts_an_old_revision_back_as_a_draft(admin_client):
     first_image, second_image = make_image(), make_image()
     first_tag, second_tag = make_tag(), make_tag()
     ana, ben = make_staff("Reporters"), make_staff("Reporters")
+    # Not published (a published article stays published: test_locking.py).
     article = make_article(
+        status=Article.Status.IN_REVIEW,
         headline="Original headline",
         body="<p>Original body.</p>",
         featured_image=first_image,
@@ -189,7 +191,7 @@ def test_restore_puts_an_old_revision_back_as_a_draft(admin_client):
 
 def test_restore_reports_what_no_longer_exists(admin_client):
     tag = make_tag(name="Gone soon")
-    article = make_article(tags=[tag])
+    article = make_article(tags=[tag], status=Article.Status.DRAFT)
     _post(admin_client, article)
     revision = article.revisions.get()
     tag.delete()

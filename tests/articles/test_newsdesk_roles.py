@@ -102,7 +102,9 @@ def test_reporter_forging_status_published_is_refused(client, reporter):
 def test_reporter_forging_status_published_on_own_draft_is_refused(client, reporter):
     mine = make_article(status=Article.Status.DRAFT, authors=[reporter], slug="mine")
     client.force_login(reporter)
-    response = client.post(_change_url(mine), _form(slug="mine", status="published"))
+    response = client.post(
+        _change_url(mine), _form(version=mine.version, slug="mine", status="published")
+    )
     assert response.status_code == 200
     mine.refresh_from_db()
     assert mine.status == Article.Status.DRAFT
@@ -114,7 +116,12 @@ def test_reporter_forging_a_publication_date_is_ignored(client, reporter):
     client.force_login(reporter)
     response = client.post(
         _change_url(mine),
-        _form(slug="mine", published_at_0="2020-01-01", published_at_1="09:00:00"),
+        _form(
+            version=mine.version,
+            slug="mine",
+            published_at_0="2020-01-01",
+            published_at_1="09:00:00",
+        ),
     )
     assert response.status_code == 302
     mine.refresh_from_db()
@@ -125,7 +132,9 @@ def test_reporter_cannot_see_or_edit_another_reporters_article(client, reporter)
     other = make_article(status=Article.Status.DRAFT, authors=[make_staff("Reporters")])
     client.force_login(reporter)
     assert other not in client.get(CHANGELIST).context["cl"].result_list
-    response = client.post(_change_url(other), _form(slug=other.slug, headline="Hijacked"))
+    response = client.post(
+        _change_url(other), _form(version=other.version, slug=other.slug, headline="Hijacked")
+    )
     assert response.status_code == 302  # the admin's "no such article" redirect
     other.refresh_from_db()
     assert other.headline != "Hijacked"
@@ -137,7 +146,9 @@ def test_reporter_cannot_edit_own_published_article(client, reporter):
     page = client.get(_change_url(mine))
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
-    response = client.post(_change_url(mine), _form(slug="mine", headline="Sneaky edit"))
+    response = client.post(
+        _change_url(mine), _form(version=mine.version, slug="mine", headline="Sneaky edit")
+    )
     assert response.status_code == 403
     mine.refresh_from_db()
     assert mine.headline == "As published"
@@ -177,7 +188,9 @@ def test_reporter_sees_no_publish_choice(client, reporter):
 def test_editor_publishes_an_article_in_review(client, editor):
     article = make_article(status=Article.Status.IN_REVIEW, slug="ready")
     client.force_login(editor)
-    response = client.post(_change_url(article), _form(slug="ready", status="published"))
+    response = client.post(
+        _change_url(article), _form(version=article.version, slug="ready", status="published")
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.is_public
@@ -186,7 +199,9 @@ def test_editor_publishes_an_article_in_review(client, editor):
 def test_editor_sends_an_article_back_to_draft(client, editor):
     article = make_article(status=Article.Status.IN_REVIEW, slug="not-yet")
     client.force_login(editor)
-    client.post(_change_url(article), _form(slug="not-yet", status="draft"))
+    client.post(
+        _change_url(article), _form(version=article.version, slug="not-yet", status="draft")
+    )
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
@@ -198,6 +213,7 @@ def test_editor_schedules_an_article(client, editor):
     client.post(
         _change_url(article),
         _form(
+            version=article.version,
             slug="tomorrow",
             status="published",
             published_at_0=when.strftime("%Y-%m-%d"),
@@ -229,7 +245,9 @@ def test_editor_publishes_with_the_action(client, editor):
 def test_editor_edits_anyones_article(client, editor):
     theirs = make_article(authors=[make_staff("Reporters")], slug="theirs")
     client.force_login(editor)
-    response = client.post(_change_url(theirs), _form(slug="theirs", status="published"))
+    response = client.post(
+        _change_url(theirs), _form(version=theirs.version, slug="theirs", status="published")
+    )
     assert response.status_code == 302
     theirs.refresh_from_db()
     assert theirs.headline == "Bridge reopens"
