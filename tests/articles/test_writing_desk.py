@@ -237,7 +237,7 @@ def test_revisions_keep_and_restore_the_search_and_sharing_fields(admin_user):
     ]
     changes = dict(revisions.diff(first.data, second.data))
     assert ("removed", f"Picture #{social.pk}: The quay at night") in changes["Social picture"]
-    assert revisions.restore_as_draft(article, first, admin_user) == []
+    assert revisions.restore(article, first, admin_user) == []
     article.refresh_from_db()
     assert (article.seo_title, article.meta_description, article.social_image) == (
         "Old title",
@@ -251,7 +251,7 @@ def test_revisions_from_before_the_seo_fields_restore_as_empty(admin_user):
     old = revisions.record(article, admin_user)
     for name in ("seo_title", "meta_description", "social_image"):
         del old.data[name]
-    assert revisions.restore_as_draft(article, old, admin_user) == []
+    assert revisions.restore(article, old, admin_user) == []
     article.refresh_from_db()
     assert article.seo_title == ""
 
