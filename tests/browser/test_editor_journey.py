@@ -58,7 +58,9 @@ def test_editor_publishes_an_illustrated_article(
     picture = tmp_path / "ferry.jpg"
     picture.write_bytes(make_picture_bytes(size=(800, 450)))
     # The featured picture is uploaded through the picture chooser's dialog.
-    page.get_by_role("button", name="Choose a picture").click()
+    page.get_by_role("group", name="Featured image:").get_by_role(
+        "button", name="Choose a picture"
+    ).click()
     dialog = page.get_by_role("dialog", name="Choose a picture")
     dialog.get_by_label("File").set_input_files(str(picture))
     dialog.get_by_label("Alt text").fill("The ferry leaving the harbour at dawn")

@@ -175,8 +175,9 @@ def test_text_typed_before_a_tab_closed_is_offered_back(live_server, browser, ad
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    # Saved: the changelist's copy of the script forgot the kept text.
-    assert page.evaluate("(key) => window.localStorage.getItem(key)", key) is None
+    # Saved: the changelist's copy of the script forgets the kept text (once the page is
+    # parsed: the message above can show a moment before that).
+    page.wait_for_function("(key) => window.localStorage.getItem(key) === null", arg=key)
     article.refresh_from_db()
     assert article.headline == "Ferry timetable changes for summer"
     assert "Extra crossings on Sundays." in article.body
