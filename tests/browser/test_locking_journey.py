@@ -130,7 +130,7 @@ def test_two_editors_on_one_article(live_server, browser, admin_login, ana, ben)
     # Having read hers, he saves again on purpose: his version replaces hers.
     ben_page.get_by_role("button", name="Save and continue editing").click()
     expect(ben_page.locator(".messagelist")).to_contain_text("was changed successfully")
-    assert ben_page.evaluate("(key) => window.localStorage.getItem(key)", key) is None
+    ben_page.wait_for_function("(key) => window.localStorage.getItem(key) === null", arg=key)
     article.refresh_from_db()
     assert article.headline == "Harbour wall repairs begin early"
     assert "Buses stop at the quay." in article.body
