@@ -136,6 +136,46 @@ def inline_management_data(authors=(), corrections=(), article=None):
     return data
 
 
+def article_form_data(article=None, authors=None, corrections=(), **overrides):
+    """Return the article admin's form as a browser posts it, with its inlines.
+
+    Without ``article``, a new draft's ("Bridge reopens"); with it, the article as its
+    change form shows it just opened (its fields, its byline unless ``authors`` says
+    otherwise, and its stored version). ``overrides`` replace single fields.
+    """
+    if article is None:
+        data = {
+            "headline": "Bridge reopens",
+            "slug": "bridge-reopens",
+            "standfirst": "",
+            "body": "<p>Open.</p>",
+            "status": "draft",
+            "allow_comments": "on",
+            "byline": "",
+            **inline_management_data(authors or (), corrections),
+        }
+    else:
+        data = {
+            "headline": article.headline,
+            "slug": article.slug,
+            "standfirst": article.standfirst,
+            "body": article.body,
+            "featured_image": article.featured_image_id or "",
+            "tags": [tag.pk for tag in article.tags.all()],
+            "status": article.status,
+            "allow_comments": "on",
+            "byline": article.byline,
+        }
+        if article.published_at:
+            when = timezone.localtime(article.published_at)
+            data["published_at_0"] = when.strftime("%Y-%m-%d")
+            data["published_at_1"] = when.strftime("%H:%M:%S")
+        byline = article.ordered_authors if authors is None else authors
+        data.update(inline_management_data(byline, corrections, article=article))
+    data.update(overrides)
+    return data
+
+
 def make_staff(group, **fields):
     """Create a staff account in the named group ("Editors" or "Reporters")."""
     from django.contrib.auth.models import Group

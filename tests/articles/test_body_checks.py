@@ -7,7 +7,7 @@ from django.urls import reverse
 from articles.body_checks import body_problems
 from articles.editor import library_src, sanitize_html
 from articles.models import Article
-from tests.factories import inline_management_data, make_article, make_image
+from tests.factories import article_form_data, inline_management_data, make_article, make_image
 
 IMG = '<img src="/media/images/a.jpg"{}>'
 
@@ -123,21 +123,6 @@ def test_markup_in_the_body_is_not_echoed_raw():
 # --- The admin -----------------------------------------------------------------------
 
 
-def _form(**overrides):
-    data = {
-        "headline": "Bridge reopens",
-        "slug": "bridge-reopens",
-        "standfirst": "",
-        "body": "<p>Open.</p>",
-        "status": "draft",
-        "allow_comments": "on",
-        "byline": "",
-        **inline_management_data(),
-    }
-    data.update(overrides)
-    return data
-
-
 def _warnings(response):
     return [m for m in response.context["messages"] if m.level == WARNING]
 
@@ -152,7 +137,7 @@ def test_saving_a_body_with_problems_warns_and_still_saves(admin_client):
         "<h3><script>alert(1)</script>&lt;b&gt;</h3>"
     )
     response = admin_client.post(
-        reverse("admin:articles_article_add"), _form(body=body), follow=True
+        reverse("admin:articles_article_add"), article_form_data(body=body), follow=True
     )
     assert response.status_code == 200
     article = Article.objects.get(slug="bridge-reopens")
@@ -174,7 +159,7 @@ def test_saving_a_body_with_problems_warns_and_still_saves(admin_client):
 def test_an_edit_keeps_warning_until_the_body_is_fixed(admin_client):
     article = make_article(body="<p><a href='https://example.org'>here</a></p>", status="draft")
     change = reverse("admin:articles_article_change", args=[article.pk])
-    data = _form(
+    data = article_form_data(
         headline=article.headline,
         slug=article.slug,
         body=article.body,
@@ -197,7 +182,7 @@ def test_a_clean_body_saves_without_warning(admin_client):
     image = make_image()
     body = f'<h2>Traffic</h2><p><img src="{library_src(image.file.name)}" alt="The bridge"></p>'
     response = admin_client.post(
-        reverse("admin:articles_article_add"), _form(body=body), follow=True
+        reverse("admin:articles_article_add"), article_form_data(body=body), follow=True
     )
     assert Article.objects.filter(slug="bridge-reopens").exists()
     assert _warnings(response) == []

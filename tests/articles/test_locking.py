@@ -17,7 +17,7 @@ from articles import presence, revisions
 from articles.models import Article, ArticleRevision
 from newsroom import pagecache
 from tests.factories import (
-    inline_management_data,
+    article_form_data,
     make_article,
     make_staff,
     make_tag,
@@ -34,25 +34,9 @@ def _change_url(article):
 
 def _form(article, version=None, corrections=(), **overrides):
     """Return the article form as a browser posts it, opened at ``version``."""
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "status": article.status,
-        "allow_comments": "on",
-        "byline": article.byline,
-    }
-    if article.published_at:
-        when = timezone.localtime(article.published_at)
-        data["published_at_0"] = when.strftime("%Y-%m-%d")
-        data["published_at_1"] = when.strftime("%H:%M:%S")
-    data.update(
-        inline_management_data(article.ordered_authors, corrections, article=article),
-    )
-    data["version"] = str(article.version if version is None else version)
-    data.update(overrides)
-    return data
+    if version is not None:
+        overrides["version"] = str(version)
+    return article_form_data(article, corrections=corrections, **overrides)
 
 
 def _editor(first_name, last_name):

@@ -2,12 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, ArticleRevision, Correction
 from tests.factories import (
-    inline_management_data,
+    article_form_data,
     make_article,
     make_image,
     make_staff,
@@ -19,25 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(client, article, **overrides):
-    data = {
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "featured_image": article.featured_image_id or "",
-        "tags": [tag.pk for tag in article.tags.all()],
-        "status": article.status,
-        "allow_comments": "on",
-        "byline": article.byline,
-    }
-    if article.published_at:
-        when = timezone.localtime(article.published_at)
-        data["published_at_0"] = when.strftime("%Y-%m-%d")
-        data["published_at_1"] = when.strftime("%H:%M:%S")
-    authors = overrides.pop("authors", article.ordered_authors)
-    corrections = overrides.pop("corrections", ())
-    data.update(inline_management_data(authors, corrections, article=article))
-    data.update(overrides)
+    data = article_form_data(
+        article,
+        authors=overrides.pop("authors", None),
+        corrections=overrides.pop("corrections", ()),
+        **overrides,
+    )
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302, (
         response.context["adminform"].form.errors,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.models import Article
 from tests.articles.test_sharing import Head
 from tests.factories import (
-    inline_management_data,
+    article_form_data,
     make_article,
     make_image,
     make_upload,
@@ -152,26 +152,11 @@ def test_social_picture_costs_the_article_page_no_query(
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def _form(**overrides):
-    data = {
-        "headline": "Bridge reopens",
-        "slug": "bridge-reopens",
-        "standfirst": "",
-        "body": "<p>Open.</p>",
-        "status": "draft",
-        "allow_comments": "on",
-        "byline": "",
-        **inline_management_data(),
-    }
-    data.update(overrides)
-    return data
-
-
 def test_admin_saves_the_seo_fields(admin_client):
     social = make_image()
     response = admin_client.post(
         reverse("admin:articles_article_add"),
-        _form(
+        article_form_data(
             seo_title="Bridge open again",
             meta_description="Traffic flows from Monday.",
             social_image=social.pk,
@@ -190,7 +175,7 @@ def test_admin_saves_the_seo_fields(admin_client):
 )
 def test_admin_refuses_seo_fields_over_their_length(admin_client, field, length, limit):
     response = admin_client.post(
-        reverse("admin:articles_article_add"), _form(**{field: "x" * length})
+        reverse("admin:articles_article_add"), article_form_data(**{field: "x" * length})
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
