@@ -86,6 +86,8 @@ def test_choose_a_featured_picture_by_searching_and_upload_one(
 
     field = page.locator(".field-featured_image")
     expect(field.get_by_text("No picture chosen.")).to_be_visible()
+    # Nothing chosen: no empty alt text, caption and credit beside it.
+    expect(field.get_by_text("Alt text", exact=True)).to_be_hidden()
     # With JavaScript the number box gives way to the buttons.
     expect(page.locator("#id_featured_image")).to_be_hidden()
     expect(page.get_by_role("group", name="Featured image")).to_contain_text("No picture")
@@ -157,6 +159,8 @@ def test_choose_a_featured_picture_by_searching_and_upload_one(
     # "Clear" takes the picture off the article.
     field.get_by_role("button", name="Clear").click()
     expect(field.get_by_text("No picture chosen.")).to_be_visible()
+    # Nothing chosen: no empty alt text, caption and credit beside it.
+    expect(field.get_by_text("Alt text", exact=True)).to_be_hidden()
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Article.objects.get(pk=article.pk).featured_image is None
