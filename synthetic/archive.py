@@ -45,7 +45,12 @@ ARTICLE_COLUMNS = (
     "allow_comments",
     "created_at",
     "modified_at",
+    # Each article as a new one is saved: no search or sharing overrides, version 1.
+    "seo_title",
+    "meta_description",
+    "version",
 )
+ARTICLE_DEFAULTS = ("", "", 1)
 COMMENT_COLUMNS = (
     "id",
     "article_id",
@@ -60,7 +65,11 @@ COMMENT_COLUMNS = (
     "user_id",
     "created",
     "submission_token",
+    # Nobody in the archive asked to hear back, and every comment's news is old.
+    "notify_on_approval",
+    "awaiting_announcement",
 )
+COMMENT_DEFAULTS = (False, False)
 
 # Replies nest at most this deep; one level past COMMENTS_THREAD_DEPTH's default, so the
 # "a reply to the deepest level joins that level" rule is exercised.

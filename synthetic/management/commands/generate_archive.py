@@ -19,8 +19,10 @@ from comments.models import Comment
 from newsroom import pagecache
 from synthetic.archive import (
     ARTICLE_COLUMNS,
+    ARTICLE_DEFAULTS,
     BYLINES,
     COMMENT_COLUMNS,
+    COMMENT_DEFAULTS,
     PICTURE_CREDITS,
     Archive,
     ArchiveMaker,
@@ -359,6 +361,7 @@ class Command(BaseCommand):
             allow_comments,
             created_at,
             modified_at,
+            *ARTICLE_DEFAULTS,
         )
 
     def _comment_columns(self):
@@ -421,6 +424,7 @@ class Command(BaseCommand):
                         None,
                         created,
                         None,
+                        *COMMENT_DEFAULTS,
                     )
                     yield (*row, root_id) if with_root else row
                 progress.advance(count)
