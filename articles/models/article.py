@@ -229,6 +229,8 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("social_image")
             .with_tags()
             .annotate(correction_count=_count_per_article(Correction.objects.all()))
+            # The body's plain-text copy feeds the search index only: as long as the body.
+            .defer("body_text")
         )
 
     def visible_to(self, user):
