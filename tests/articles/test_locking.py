@@ -276,7 +276,8 @@ def test_a_save_landing_between_the_form_check_and_the_update_rolls_the_whole_sa
         # The view ran again, read version 2 and refused with the diff.
         assert response.status_code == 200
         assert response.context["adminform"].form.conflict is not None
-        assert 'value="Mine"' in response.content.decode()
+        # Kept in the headline's box (a textarea).
+        assert ">\nMine</textarea>" in response.content.decode()
         assert (article.headline, article.version) == ("Theirs", 2)
         assert not article.corrections.exists()
         assert not article.revisions.exists()
