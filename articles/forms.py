@@ -315,7 +315,8 @@ class AuthorChoiceIterator(ModelChoiceIterator):
 
 
 def _html_attributes(attrs):
-    # What django/forms/widgets/attrs.html writes: True as a bare name, False left out.
+    # What django/forms/widgets/attrs.html writes: True as a bare name, False left out,
+    # in the given order (django.forms.utils.flatatt puts the bare names last instead).
     return "".join(
         f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
