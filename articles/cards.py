@@ -17,16 +17,12 @@ from .templatetags.articles_tags import keep_hyphenated, picture
 CARD_PICTURE_SIZES = "(min-width: 72rem) 22rem, (min-width: 36rem) 45vw, 100vw"
 
 
-def _local(moment):
-    # What the template's date filter does first: show the time in the site's zone.
-    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
-
-
 def published_date_html(moment):
     """``<time>`` with the machine-readable moment and the day as readers read it."""
     if moment is None:
         return '<time datetime=""></time>'
-    local = _local(moment)
+    # What the template's date filter does first: the time in the site's zone.
+    local = timezone.template_localtime(moment)
     return f'<time datetime="{local.isoformat()}">{dateformat.format(local, "j F Y")}</time>'
 
 
